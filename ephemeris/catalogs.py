@@ -1,0 +1,504 @@
+"""Read real satellite catalogs -- TLE and OMM files -- into one element table.
+
+Accepted inputs
+---------------
+* **TLE** (:func:`read_tle`): NORAD two-line element sets as CelesTrak and Space-Track
+  serve them, with or without a name line ("3LE"; CelesTrak's 3LE names start with ``"0 "``);
+  2- and 3-line sets may be mixed, blank lines, trailing blanks and CRLF are ignored.  Each
+  line has fixed columns (Space-Track "Basic Description of the Two Line Element Set Format";
+  T.S. Kelso, "FAQs: Two-Line Element Set Format", https://celestrak.org/columns/v04n03/):
+  line 1 starts ``"1 "``, line 2 ``"2 "``, both carry the catalog number in columns 3-7 and
+  end in column 69 with a checksum: the sum of all digits in columns 1-68, each ``'-'``
+  counting 1, modulo 10.  Every line is checked before ``Satrec.twoline2rv`` parses it,
+  because sgp4's parser silently accepts garbage.
+* **OMM** (:func:`read_omm`): CCSDS Orbit Mean-Elements Messages (CCSDS 502.0-B-2, "Orbit
+  Data Messages", 2009) with the SGP4/TLE keywords, in the three encodings of CelesTrak's GP
+  data (https://celestrak.org/NORAD/documentation/gp-data-formats.php): ``FORMAT=CSV`` (a
+  header row of keywords), ``FORMAT=JSON`` (a list of objects, numbers as JSON numbers) and
+  ``FORMAT=XML`` (``<ndm><omm>...<segment><metadata>``/``<data><meanElements>``/
+  ``<tleParameters>``).  Records go through ``sgp4.omm.initialize``, so the numbers are the
+  ones sgp4's own OMM path (and, for CelesTrak data, its TLE path) produces.  XML carrying a
+  DOCTYPE or ENTITY declaration is refused (entity-expansion attacks).
+
+Every problem is a ``ValueError`` naming the file, the line (TLE) or record (OMM), what is
+wrong and what was expected.
+
+The element table
+-----------------
+One row per satellite, columns :data:`COLUMNS`: ``name``, ``shell`` (the file's stem),
+``source`` (``"tle"``/``"omm"``), ``satnum``, ``epoch`` (UTC, ``datetime64[ns]``),
+``altitude_km`` (SGP4's Brouwer mean semi-major axis minus the WGS72 radius), the mean
+elements in degrees, ``mean_motion_rev_per_day`` (Kozai), ``bstar`` (1/earth radii) and
+``ndot`` / ``nddot`` in sgp4's internal units (rad/min^2, rad/min^3) as stored on the
+``Satrec``.  They rebuild the identical ``Satrec`` with ``sgp4init`` (WGS72, opsmode "i");
+see :func:`satrec_from_row` for the one subtle point, the split epoch.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sgp4 import omm as _omm
+from sgp4.api import SGP4_ERRORS, WGS72, Satrec
+from sgp4.io import compute_checksum
+
+from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
+
+__all__ = ["COLUMNS", "elements_from_satrecs", "read_omm", "read_tle"]
+
+#: Columns of the element table, in order (shared with designed orbits).
+COLUMNS = tuple(ELEMENT_COLUMNS)
+
+#: WGS72 equatorial radius (km), the one SGP4 uses with ``WGS72``.
+WGS72_RADIUS_KM = RE_WGS72_KM
+_JD_UNIX = 2440587.5          # 1970-01-01T00:00 UTC
+_JD_1949 = 2433281.5          # 1949-12-31T00:00 UTC, sgp4init's epoch origin
+_NS_PER_DAY = 86_400 * 10**9
+_DAYS_1949_TO_UNIX = 7306     # _JD_UNIX - _JD_1949
+_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
+
+# ----------------------------------------------------------------------------------------
+# The element table
+
+
+def elements_from_satrecs(satrecs, names, source: str, shell: str = "") -> pd.DataFrame:
+    """The element table (columns :data:`COLUMNS`) of already-initialised ``Satrec`` objects.
+
+    ``names`` gives one name per satellite; ``source`` and ``shell`` fill those columns.
+    """
+    satrecs = list(satrecs)
+    names = [str(n) for n in names]
+    if len(names) != len(satrecs):
+        raise ValueError(f"got {len(satrecs)} satellites but {len(names)} names; "
+                         "expected one name per satellite")
+    n = len(satrecs)
+
+    def attr(key, dtype=float):
+        return np.fromiter((getattr(s, key) for s in satrecs), dtype=dtype, count=n)
+
+    return pd.DataFrame({
+        "name": pd.Series(names, dtype=str),
+        "shell": pd.Series([str(shell)] * n, dtype=str),
+        "source": pd.Series([str(source)] * n, dtype=str),
+        "satnum": attr("satnum", np.int64),
+        "epoch": _jd_to_datetime64(attr("jdsatepoch"), attr("jdsatepochF")),
+        "altitude_km": attr("a") * WGS72_RADIUS_KM - WGS72_RADIUS_KM,
+        "inclination_deg": np.degrees(attr("inclo")),
+        "raan_deg": np.degrees(attr("nodeo")),
+        "eccentricity": attr("ecco"),
+        "arg_perigee_deg": np.degrees(attr("argpo")),
+        "mean_anomaly_deg": np.degrees(attr("mo")),
+        "mean_motion_rev_per_day": attr("no_kozai") * _XPDOTP,
+        "bstar": attr("bstar"),
+        "ndot": attr("ndot"),
+        "nddot": attr("nddot"),
+    }, columns=list(COLUMNS))
+
+
+def _jd_to_datetime64(jd, fr) -> np.ndarray:
+    """Split UTC Julian dates (``jd + fr``) -> ``datetime64[ns]``, exact to the nanosecond.
+
+    ``jd - 2440587.5`` is exact for the half-integer ``jdsatepoch``; the fraction is added
+    separately so no sub-millisecond digit is lost to a 2.4e6-sized sum.
+    """
+    d = np.asarray(jd, dtype=float) - _JD_UNIX
+    whole = np.floor(d)
+    frac = (d - whole) + np.asarray(fr, dtype=float)
+    ns = whole.astype(np.int64) * _NS_PER_DAY + np.rint(frac * _NS_PER_DAY).astype(np.int64)
+    return ns.view("datetime64[ns]")
+
+
+def _epoch_split_1949(epoch) -> tuple[int, int]:
+    """(whole days, nanoseconds) of a UTC instant since 1949-12-31 00:00 UTC."""
+    total = int(pd.Timestamp(epoch).value) + _DAYS_1949_TO_UNIX * _NS_PER_DAY
+    return divmod(total, _NS_PER_DAY)
+
+
+def _epoch_days_1949(epoch) -> float:
+    """``sgp4init``'s epoch argument (days since 1949-12-31 00:00 UTC) of a UTC instant.
+
+    Whole days and fraction are formed apart (never ``jd - 2433281.5`` on a 2.4e6-sized sum),
+    which reproduces the float sgp4's OMM path computed.
+    """
+    whole, rest = _epoch_split_1949(epoch)
+    return whole + rest / _NS_PER_DAY
+
+
+def satrec_from_row(row) -> Satrec:
+    """Rebuild a ``Satrec`` from one row of the element table (a namedtuple or Series).
+
+    ``sgp4init`` splits its float epoch into ``jdsatepoch`` + ``jdsatepochF`` and snaps the
+    fraction to 8 decimals only when ``epoch * 1e8`` happens to be integral in floating point;
+    for some TLE epochs it is not, and the fraction comes out ~1e-12 day (0.1 us, ~1e-6 km
+    for LEO) off the one ``twoline2rv`` parsed.  So the split is set again from the table's
+    nanoseconds whenever ``sgp4init``'s own split does not round to them.
+    """
+    whole, rest = _epoch_split_1949(row.epoch)
+    sat = Satrec()
+    satnum = int(row.satnum)
+    sat.sgp4init(
+        WGS72, "i", satnum if 0 <= satnum <= _MAX_SATNUM else satnum % 100000,
+        whole + rest / _NS_PER_DAY, float(row.bstar),
+        float(row.ndot), float(row.nddot), float(row.eccentricity),
+        math.radians(row.arg_perigee_deg), math.radians(row.inclination_deg),
+        math.radians(row.mean_anomaly_deg), float(row.mean_motion_rev_per_day) / _XPDOTP,
+        math.radians(row.raan_deg),
+    )
+    if sat.jdsatepoch != _JD_1949 + whole or round(sat.jdsatepochF * _NS_PER_DAY) != rest:
+        sat.jdsatepoch = _JD_1949 + whole
+        sat.jdsatepochF = rest / _NS_PER_DAY
+    return sat
+
+
+def _check_roundtrip(elements: pd.DataFrame, satrecs, minutes=(0.0, 45.0, 97.0, 360.0,
+                                                                 721.0, 1440.0)) -> float:
+    """Largest position difference (km) between ``satrecs`` and their rebuilds from the table.
+
+    For tests: each row is rebuilt with ``sgp4init`` and both are propagated to the same
+    instants, ``minutes`` after the original's epoch.  Raises ``ValueError`` if either
+    propagation reports an SGP4 error.
+    """
+    worst = 0.0
+    for row, sat in zip(elements.itertuples(index=False), satrecs, strict=True):
+        new = satrec_from_row(row)
+        for m in minutes:
+            fr = sat.jdsatepochF + m / 1440.0
+            e1, r1, _ = sat.sgp4(sat.jdsatepoch, fr)
+            e2, r2, _ = new.sgp4(sat.jdsatepoch, fr)
+            if e1 or e2:
+                raise ValueError(f"{row.name}: SGP4 error {e1 or e2} at {m} min")
+            worst = max(worst, max(abs(a - b) for a, b in zip(r1, r2)))
+    return worst
+
+
+# ----------------------------------------------------------------------------------------
+# TLE
+
+# Fields checked before parsing: (start, stop) 0-based slice, description, pattern.
+_SATNUM = r"(?:[ 0-9]{4}[0-9]|[A-HJ-NP-Z][0-9]{4})"   # 5 digits or Alpha-5
+_DECIMAL = r" *[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
+_EXP = r"[ +-][0-9]{5}[ +-][0-9]"                    # assumed decimal point + exponent
+_OPTINT = r" *[0-9]*"
+_LINE_FIELDS = {
+    1: (
+        (2, 7, "catalog number", _SATNUM, "5 digits or an Alpha-5 number"),
+        (18, 20, "epoch year", r"[0-9]{2}", "2 digits"),
+        (20, 32, "epoch day of year", _DECIMAL, "a decimal day of year like 014.93268519"),
+        (33, 43, "first derivative of mean motion", _DECIMAL, "a decimal like -.00002182"),
+        (44, 52, "second derivative of mean motion", _EXP, "a field like ' 00000-0'"),
+        (53, 61, "BSTAR drag term", _EXP, "a field like ' 18200-3'"),
+        (62, 63, "ephemeris type", r"[0-9 ]", "a digit"),
+        (64, 68, "element set number", _OPTINT, "a right-aligned integer"),
+    ),
+    2: (
+        (2, 7, "catalog number", _SATNUM, "5 digits or an Alpha-5 number"),
+        (8, 16, "inclination", _DECIMAL, "a decimal number of degrees"),
+        (17, 25, "right ascension of the ascending node", _DECIMAL,
+         "a decimal number of degrees"),
+        (26, 33, "eccentricity", r"[0-9 ]{7}", "7 digits (decimal point assumed)"),
+        (34, 42, "argument of perigee", _DECIMAL, "a decimal number of degrees"),
+        (43, 51, "mean anomaly", _DECIMAL, "a decimal number of degrees"),
+        (52, 63, "mean motion", _DECIMAL, "a decimal number of revolutions per day"),
+        (63, 68, "revolution number at epoch", _OPTINT, "a right-aligned integer"),
+    ),
+}
+_LINE_FIELDS = {k: tuple((a, b, what, re.compile(p + r"\Z"), exp) for a, b, what, p, exp in v)
+                for k, v in _LINE_FIELDS.items()}
+# Fixed separators that sgp4's own parser relies on: 0-based column -> character.
+_LINE_SEPARATORS = {
+    1: ((8, " "), (23, "."), (32, " "), (34, "."), (43, " "), (52, " "), (61, " "), (63, " ")),
+    2: ((7, " "), (11, "."), (16, " "), (20, "."), (25, " "), (33, " "), (37, "."), (42, " "),
+        (46, "."), (51, " ")),
+}
+_LOOKS_LIKE_TLE = re.compile(r"[0-9] .{67}")
+
+
+def read_tle(path) -> pd.DataFrame:
+    """The element table of a TLE file (2-line and/or 3-line sets; see the module docstring).
+
+    Raises ``ValueError`` naming the 1-based line for any malformed line, and for a file
+    without satellites.
+    """
+    path = Path(path)
+    label = os.fspath(path)
+    lines = _text_lines(path)
+    satrecs, names = [], []
+    i = 0
+    while i < len(lines):
+        no, text = lines[i]
+        name = None
+        if not text.startswith("1 "):
+            if text.startswith("2 "):
+                raise _line_error(label, no, "found TLE line 2 with no line 1 before it",
+                                  "line 1 (starting '1 ') then line 2 (starting '2 ')")
+            if _LOOKS_LIKE_TLE.match(text):
+                raise _line_error(label, no, f"TLE line starts with {text[:2]!r}",
+                                  "'1 ' for line 1 or '2 ' for line 2")
+            name = text.strip()
+            if name.startswith("0 "):
+                name = name[2:].strip()
+            i += 1
+            if i == len(lines):
+                raise _line_error(label, no, f"name line {text.strip()!r} ends the file",
+                                  "TLE lines 1 and 2 after a name line")
+            no, text = lines[i]
+            if not text.startswith("1 "):
+                raise _line_error(label, no, f"found {text[:20]!r} after the name on line "
+                                  f"{lines[i - 1][0]}", "TLE line 1, starting '1 '")
+        no1, line1 = no, text
+        i += 1
+        if i == len(lines) or not lines[i][1].startswith("2 "):
+            where, found = (no1, "the file ends") if i == len(lines) else (
+                lines[i][0], f"found {lines[i][1][:20]!r}")
+            raise _line_error(label, where, f"{found} after TLE line 1 on line {no1}",
+                              "TLE line 2, starting '2 '")
+        no2, line2 = lines[i]
+        i += 1
+        _check_tle_line(label, no1, line1, 1)
+        _check_tle_line(label, no2, line2, 2)
+        if line1[2:7] != line2[2:7]:
+            raise _line_error(label, no2, f"catalog number {line2[2:7]!r} differs from "
+                              f"{line1[2:7]!r} on line {no1}",
+                              "both lines of a TLE to carry the same catalog number")
+        sat = Satrec.twoline2rv(line1[:69], line2[:69], WGS72)
+        if sat.error:
+            raise _line_error(label, no1, f"SGP4 rejects this element set: "
+                              f"{SGP4_ERRORS.get(sat.error, sat.error)}",
+                              "elements SGP4 can propagate")
+        satrecs.append(sat)
+        names.append(name if name else f"NORAD {sat.satnum}")
+    if not satrecs:
+        raise ValueError(f"{label}: no satellites found; expected TLE sets (optional name "
+                         "line, then lines starting '1 ' and '2 ')")
+    return elements_from_satrecs(satrecs, names, "tle", path.stem)
+
+
+def _text_lines(path: Path) -> list[tuple[int, str]]:
+    """(1-based line number, right-stripped text) of the non-blank lines of a text file."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    if "\n" not in text and "\r" in text:           # old Mac line ends
+        text = text.replace("\r", "\n")
+    return [(k, s) for k, s in enumerate((t.rstrip() for t in text.split("\n")), 1) if s]
+
+
+def _line_error(label: str, no: int, what: str, expected: str) -> ValueError:
+    return ValueError(f"{label} line {no}: {what}; expected {expected}")
+
+
+def _check_tle_line(label: str, no: int, line: str, kind: int) -> None:
+    """Raise ``ValueError`` unless ``line`` is a well-formed TLE line ``kind`` (1 or 2)."""
+    if not line.isascii():
+        raise _line_error(label, no, "TLE line contains non-ASCII characters",
+                          "ASCII text only")
+    if len(line) < 69:
+        raise _line_error(label, no, f"TLE line {kind} is only {len(line)} characters long",
+                          "69 columns (data in 1-68, checksum in 69)")
+    last = line[68]
+    if not last.isdigit():
+        raise _line_error(label, no, f"column 69 holds {last!r}, not a checksum digit",
+                          "the modulo-10 checksum of columns 1-68")
+    computed = compute_checksum(line)
+    if computed != int(last):
+        raise ValueError(f"{label} line {no}: TLE checksum is {computed} but the line's last "
+                         f"digit says {last}; the line is corrupted or was edited")
+    for col, char in _LINE_SEPARATORS[kind]:
+        if line[col] != char:
+            raise _line_error(label, no, f"column {col + 1} of TLE line {kind} holds "
+                              f"{line[col]!r}; the fields are misaligned",
+                              f"{char!r} there (TLE fields sit in fixed columns)")
+    for a, b, what, pattern, expected in _LINE_FIELDS[kind]:
+        if not pattern.match(line[a:b]):
+            raise _line_error(label, no, f"columns {a + 1}-{b} ({what}) read {line[a:b]!r}",
+                              expected)
+    if kind == 1:
+        day = float(line[20:32])
+        if not 1.0 <= day < 367.0:
+            raise _line_error(label, no, f"epoch day of year is {day}", "1 <= day < 367")
+    else:
+        inclination, mean_motion = float(line[8:16]), float(line[52:63])
+        if not 0.0 <= inclination <= 180.0:
+            raise _line_error(label, no, f"inclination is {inclination} degrees",
+                              "0 to 180 degrees")
+        if mean_motion <= 0.0:
+            raise _line_error(label, no, f"mean motion is {mean_motion} rev/day",
+                              "a positive mean motion")
+
+
+# ----------------------------------------------------------------------------------------
+# OMM
+
+_OMM_FLOATS = ("MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
+               "ARG_OF_PERICENTER", "MEAN_ANOMALY", "BSTAR", "MEAN_MOTION_DOT",
+               "MEAN_MOTION_DDOT")
+_OMM_INTS = ("EPHEMERIS_TYPE", "NORAD_CAT_ID", "ELEMENT_SET_NO", "REV_AT_EPOCH")
+_OMM_REQUIRED = ("OBJECT_ID", "EPOCH", *_OMM_FLOATS, *_OMM_INTS, "CLASSIFICATION_TYPE")
+_OMM_EPOCH_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S")
+_XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_MAX_SATNUM = 339999  # Alpha-5 "Z9999"
+
+
+def read_omm(path, format: str | None = None) -> pd.DataFrame:
+    """The element table of a CelesTrak-style OMM file in CSV, JSON or XML.
+
+    ``format`` ("csv", "json" or "xml") overrides the file extension; with neither, the
+    first non-blank character decides (``[``/``{`` JSON, ``<`` XML, anything else CSV).
+    ``OBJECT_NAME`` is optional (the name then is ``"NORAD <id>"``); the other CelesTrak
+    keys are required.  Raises ``ValueError`` naming the record (1-based) and the key.
+    """
+    path = Path(path)
+    label = os.fspath(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                         "expected an OMM file in CSV, JSON or XML") from None
+    fmt = _omm_format(text, path, format)
+    if fmt == "json":
+        records = _json_records(text, label)
+    elif fmt == "xml":
+        records = _xml_records(text, raw, label)
+    else:
+        records = list(_omm.parse_csv(io.StringIO(text.lstrip("\r\n\t "), newline="")))
+    satrecs, names = [], []
+    for k, record in enumerate(records, 1):
+        fields, name = _omm_fields(record, label, k)
+        sat = Satrec()
+        _omm.initialize(sat, fields, WGS72)
+        if sat.error:
+            raise ValueError(f"{label} record {k} ({name}): SGP4 rejects these elements: "
+                             f"{SGP4_ERRORS.get(sat.error, sat.error)}; expected elements "
+                             "SGP4 can propagate")
+        satrecs.append(sat)
+        names.append(name)
+    if not satrecs:
+        raise ValueError(f"{label}: no satellites found; expected OMM records in {fmt.upper()}"
+                         " as CelesTrak serves them")
+    return elements_from_satrecs(satrecs, names, "omm", path.stem)
+
+
+def _omm_format(text: str, path: Path, format: str | None) -> str:
+    if format is not None:
+        fmt = str(format).lower().lstrip(".")
+        if fmt not in ("csv", "json", "xml"):
+            raise ValueError(f"{path}: format={format!r}; expected 'csv', 'json' or 'xml'")
+        return fmt
+    ext = path.suffix.lower().lstrip(".")
+    if ext in ("csv", "json", "xml"):
+        return ext
+    first = text.lstrip()[:1]
+    return "json" if first in ("[", "{") else "xml" if first == "<" else "csv"
+
+
+def _json_records(text: str, label: str) -> list:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column "
+                         f"{exc.colno}); expected a list of OMM objects as CelesTrak serves "
+                         "(FORMAT=JSON)") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise ValueError(f"{label}: JSON top level is {type(data).__name__}; expected a list "
+                         "of OMM objects (or one object)")
+    for k, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"{label} record {k}: is {type(item).__name__}; expected a JSON "
+                             "object of OMM keywords")
+    return data
+
+
+def _xml_records(text: str, raw: bytes, label: str) -> list:
+    if _XML_DECLARATIONS.search(text):
+        raise ValueError(f"{label}: XML with a DOCTYPE or ENTITY declaration is refused "
+                         "(entity expansion); expected plain CCSDS OMM XML as CelesTrak serves")
+    records = []
+    segments = _omm.parse_xml(io.BytesIO(raw.removeprefix(b"\xef\xbb\xbf").lstrip()))
+    while True:
+        try:
+            record = next(segments)
+        except StopIteration:
+            break
+        except ET.ParseError as exc:
+            line, col = exc.position
+            raise ValueError(f"{label}: not well-formed XML (line {line}, column {col + 1}); "
+                             "expected CCSDS OMM XML") from None
+        except (AttributeError, TypeError):
+            raise ValueError(f"{label} record {len(records) + 1}: OMM <segment> lacks "
+                             "<metadata>, <data>, <meanElements> or <tleParameters>; "
+                             "expected CCSDS OMM layout") from None
+        records.append(record)
+    if not records:
+        raise ValueError(f"{label}: no <segment> elements found; expected CCSDS OMM XML "
+                         "<ndm><omm><body><segment> without an XML namespace")
+    return records
+
+
+def _omm_fields(record: dict, label: str, k: int) -> tuple[dict, str]:
+    """Validated string fields for ``sgp4.omm.initialize`` and the satellite's name."""
+
+    def text(key):
+        value = record.get(key)
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        return str(value).strip()
+
+    name = text("OBJECT_NAME") or (f"NORAD {text('NORAD_CAT_ID')}"
+                                   if text("NORAD_CAT_ID") else "")
+    where = f"{label} record {k}" + (f" ({name})" if name else "")
+
+    def bad(key, value, expected):
+        return ValueError(f"{where}: {key} is {value!r}; expected {expected}")
+
+    fields = {}
+    for key in _OMM_REQUIRED:
+        value = text(key)
+        if not value:
+            raise ValueError(f"{where}: key {key} is missing or empty; expected every "
+                             f"CelesTrak OMM key ({', '.join(_OMM_REQUIRED)})")
+        if isinstance(record[key], bool):
+            raise bad(key, record[key], "a number")
+        fields[key] = value
+    for key in _OMM_FLOATS:
+        try:
+            number = float(fields[key])
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise bad(key, fields[key], "a finite decimal number")
+    for key in _OMM_INTS:
+        try:
+            int(fields[key])
+        except ValueError:
+            raise bad(key, fields[key], "an integer") from None
+    satnum = int(fields["NORAD_CAT_ID"])
+    if not 0 <= satnum <= _MAX_SATNUM:
+        raise bad("NORAD_CAT_ID", fields["NORAD_CAT_ID"], f"0 to {_MAX_SATNUM} (Alpha-5)")
+    ecc = float(fields["ECCENTRICITY"])
+    if not 0.0 <= ecc < 1.0:
+        raise bad("ECCENTRICITY", fields["ECCENTRICITY"], "0 <= eccentricity < 1")
+    if float(fields["MEAN_MOTION"]) <= 0.0:
+        raise bad("MEAN_MOTION", fields["MEAN_MOTION"], "a positive number of rev/day")
+    if len(fields["CLASSIFICATION_TYPE"]) != 1:
+        raise bad("CLASSIFICATION_TYPE", fields["CLASSIFICATION_TYPE"],
+                  "one character such as 'U'")
+    epoch = fields["EPOCH"].removesuffix("Z")
+    for fmt in _OMM_EPOCH_FORMATS:
+        try:
+            parsed = datetime.strptime(epoch, fmt)
+            break
+        except ValueError:
+            continue
+    else:
+        raise bad("EPOCH", fields["EPOCH"], "a UTC time like 2024-02-01T12:00:40.563168")
+    fields["EPOCH"] = parsed.strftime(_OMM_EPOCH_FORMATS[0])
+    return fields, name or f"NORAD {satnum}"
