@@ -1,0 +1,250 @@
+"""Exports: Parquet, NetCDF, Zarr, CSV and CZML, written atomically.
+
+Every writer produces its file under a temporary name in the target directory and renames it
+into place only when complete (``os.replace``), so a failure never leaves a partial file.  An
+existing output is replaced only with ``overwrite=True``; a missing or read-only directory is a
+clear ``ValueError``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+#: Rows per Parquet row group / CSV block (bounded memory for large runs).
+BLOCK_ROWS = 2_000_000
+
+
+def _check_target(path, overwrite: bool) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}")
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(f"cannot write {str(p)!r}: directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write {str(p)!r}: directory {str(parent)!r} is not writable")
+    if p.exists() and not overwrite:
+        raise ValueError(f"{str(p)!r} exists; pass overwrite=True (CLI: --force) to replace it")
+    if p.is_dir() and not p.suffix == ".zarr":
+        raise ValueError(f"{str(p)!r} is a directory; give a file name")
+    return p
+
+
+@contextmanager
+def atomic_path(path, overwrite=False, directory=False):
+    """Yield a temporary path next to ``path``; rename it into place on success."""
+    p = _check_target(path, overwrite)
+    if directory:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent))
+    else:
+        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        os.close(fd)
+        tmp = Path(name)
+    try:
+        yield tmp
+        if directory and p.exists():
+            old = p.with_name(f".{p.name}.old")
+            os.replace(p, old)
+            os.replace(tmp, p)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, p)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+        raise
+
+
+def atomic_write_text(path, text: str, overwrite=True) -> None:
+    with atomic_path(path, overwrite) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+# ----- tidy tables ---------------------------------------------------------------------------
+def _tidy_columns(ds: xr.Dataset) -> list[tuple[str, str, int | None]]:
+    """(column, variable, component) for every exported column."""
+    cols = []
+    for name, var in ds.data_vars.items():
+        extra = [d for d in var.dims if d not in ("sat", "time")]
+        if not extra:
+            cols.append((name, name, None))
+        elif len(extra) == 1:
+            labels = ds[extra[0]].values
+            base = name[:-3] if name.endswith("_km") else name
+            unit = "_km" if name.endswith("_km") else ""
+            cols += [(f"{base}_{lab}{unit}", name, i) for i, lab in enumerate(labels)]
+    return cols
+
+
+def tidy_blocks(ds: xr.Dataset, block_rows=BLOCK_ROWS):
+    """Yield DataFrames of the tidy table (``sat``, ``time``, every variable), sat-blocked."""
+    n_sat, n_t = ds.sizes["sat"], ds.sizes["time"]
+    per = max(1, block_rows // max(n_t, 1))
+    cols = _tidy_columns(ds)
+    times = ds["time"].values
+    sats = ds["sat"].values.astype(str)
+    for a in range(0, n_sat, per):
+        b = min(a + per, n_sat)
+        data = {"sat": np.repeat(sats[a:b], n_t), "time": np.tile(times, b - a)}
+        for col, var, comp in cols:
+            v = ds[var]
+            dims = [d for d in ("sat", "time") if d in v.dims]
+            order = dims + [d for d in v.dims if d not in dims]
+            arr = v.transpose(*order).values
+            if comp is not None:
+                arr = arr[..., comp]
+            if dims == ["time"]:
+                arr = np.broadcast_to(arr, (b - a, n_t))
+            elif dims == ["sat"]:
+                arr = np.broadcast_to(arr[a:b, None], (b - a, n_t))
+            else:
+                arr = arr[a:b]
+            data[col] = np.asarray(arr).reshape(-1)
+        yield pd.DataFrame(data)
+
+
+def units_of(ds: xr.Dataset) -> dict:
+    return {col: ds[var].attrs.get("units", "") for col, var, _ in _tidy_columns(ds)}
+
+
+def to_parquet(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
+    """Tidy Parquet: one row per satellite and step; units and scenario in the metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = {"twin.units": json.dumps(units_of(ds)),
+            "twin.attrs": json.dumps({k: _jsonable(v) for k, v in ds.attrs.items()})}
+    meta.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in (metadata or {}).items()})
+    units = units_of(ds)
+    with atomic_path(path, overwrite) as tmp:
+        writer = None
+        try:
+            for block in tidy_blocks(ds):
+                table = pa.Table.from_pandas(block, preserve_index=False)
+                if writer is None:
+                    fields = [f.with_metadata({"units": units[f.name]}) if f.name in units else f
+                              for f in table.schema]
+                    schema = pa.schema(fields).with_metadata(
+                        {**(table.schema.metadata or {}), **meta})
+                    writer = pq.ParquetWriter(tmp, schema)
+                writer.write_table(table.cast(schema))
+        finally:
+            if writer is not None:
+                writer.close()
+    return Path(path)
+
+
+def to_csv(ds: xr.Dataset, path, overwrite=False) -> Path:
+    """The tidy table as CSV, times in ISO 8601 UTC (units: docs/output.md; CSV has no
+    place for them, use Parquet or NetCDF to keep them with the data)."""
+    with atomic_path(path, overwrite) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            for i, block in enumerate(tidy_blocks(ds)):
+                block.to_csv(fh, index=False, header=(i == 0), date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+    return Path(path)
+
+
+def _jsonable(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    return v
+
+
+def _cf_ready(ds: xr.Dataset) -> xr.Dataset:
+    """Copy with NetCDF-safe types: bool -> int8 (flag_values), object strings -> str."""
+    out = ds.copy()
+    for name, var in list(out.variables.items()):
+        if var.dtype == bool:
+            out[name] = var.astype(np.int8)
+            out[name].attrs.update(var.attrs, flag_values=np.array([0, 1], np.int8),
+                                   flag_meanings="false true")
+        elif var.dtype == object:
+            out[name] = var.astype(str)
+    for k, v in list(out.attrs.items()):
+        if isinstance(v, bool):
+            out.attrs[k] = int(v)
+        elif v is None:
+            del out.attrs[k]
+    return out
+
+
+def to_netcdf(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
+    """NetCDF-4 (h5netcdf) with units and CF-style attributes."""
+    out = _cf_ready(ds)
+    out.attrs.update({k: v if isinstance(v, str) else json.dumps(v)
+                      for k, v in (metadata or {}).items()})
+    with atomic_path(path, overwrite) as tmp:
+        out.to_netcdf(tmp, engine="h5netcdf")
+    return Path(path)
+
+
+def to_zarr(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
+    """A Zarr store (a directory), chunked by satellite blocks."""
+    out = _cf_ready(ds)
+    out.attrs.update({k: v if isinstance(v, str) else json.dumps(v)
+                      for k, v in (metadata or {}).items()})
+    n_t = max(out.sizes.get("time", 1), 1)
+    out = out.chunk({"sat": max(1, BLOCK_ROWS // n_t)}) if "sat" in out.dims else out
+    with atomic_path(path, overwrite, directory=True) as tmp:
+        out.to_zarr(tmp, mode="w", consolidated=True)
+    return Path(path)
+
+
+# ----- CZML ----------------------------------------------------------------------------------
+def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Path:
+    """A CZML document for CesiumJS: a document packet with the clock, then one packet per
+    satellite with its sampled inertial position (``referenceFrame: INERTIAL``, metres) and
+    time-tagged custom properties (``sunlit_fraction`` and, after a simulation,
+    ``throughput_gb300``).  Names are HTML-escaped in descriptions."""
+    from czml3 import Document, Packet
+    from czml3.properties import Clock, Label, Path as CzPath, Point, Position
+
+    if not isinstance(stride, (int, np.integer)) or isinstance(stride, bool) or stride < 1:
+        raise ValueError(f"stride={stride!r} must be a whole number >= 1")
+    times = ds["time"].values[::stride]
+    t0 = pd.Timestamp(times[0])
+    t_end = pd.Timestamp(ds["time"].values[-1]) + pd.Timedelta(seconds=float(ds.attrs["step_s"]))
+    iso = lambda t: pd.Timestamp(t).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    secs = (times - times[0]) / np.timedelta64(1, "s")
+    packets = [Packet(id="document", name=str(name), version="1.0",
+                      clock=Clock(currentTime=iso(t0), multiplier=60,
+                                  interval=f"{iso(t0)}/{iso(t_end)}"))]
+    pos = ds["position_km"].transpose("sat", "time", "xyz").values[:, ::stride] * 1000.0
+    props = [v for v in ("sunlit_fraction", "throughput_gb300") if v in ds]
+    for i, sat in enumerate(ds["sat"].values):
+        label = str(sat)
+        samples = np.column_stack([secs, pos[i]]).ravel().tolist()
+        custom = {}
+        for v in props:
+            vals = ds[v].transpose("sat", "time").values[i, ::stride].astype(float)
+            custom[v] = {"epoch": iso(t0), "number": np.column_stack([secs, vals]).ravel().tolist()}
+        packets.append(Packet(
+            id=f"sat/{i}", name=label,
+            description=f"<p>{html.escape(label)}</p>",
+            availability=f"{iso(t0)}/{iso(t_end)}",
+            position=Position(epoch=iso(t0), referenceFrame="INERTIAL", cartesian=samples,
+                              interpolationAlgorithm="LAGRANGE", interpolationDegree=5),
+            point=Point(pixelSize=5),
+            label=Label(text=label, show=False),
+            path=CzPath(show=False),
+            properties=custom or None,
+        ))
+    doc = Document(packets=packets)
+    with atomic_path(path, overwrite) as tmp:
+        tmp.write_text(doc.dumps(), encoding="utf-8")
+    return Path(path)

@@ -1,0 +1,213 @@
+"""TOML scenarios: a whole study (run settings, a default design, shells) in one file.
+
+```toml
+[simulation]
+start = "2027-06-21T00:00:00Z"
+duration = "1 day"
+step = "60 s"
+
+[design.solar]          # the default design; each [shells.design] may override parts of it
+area_m2 = 400
+[design.compute]
+gpus = 64
+
+[[shells]]
+name = "dawn-dusk"
+type = "sun-synchronous"   # or "walker", "elements", "tle", "omm"
+altitude_km = 650
+ltan = "18:00"
+planes = 1
+sats_per_plane = 8
+```
+
+Loading never evaluates code: TOML is parsed by :mod:`tomllib` into plain values and every key
+is checked against the lists below; an unknown key, a missing required key or a value of the
+wrong type raises ``ValueError``/``TypeError`` naming the key, its table and what was expected.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NUM = (int, float)
+STR = (str,)
+TIME = (str, _dt.datetime, _dt.date)
+LTAN = (str, int, float)
+
+#: [simulation] keys: name -> (allowed types, required)
+SIMULATION_KEYS = {
+    "start": (TIME, True),
+    "duration": (STR + NUM, True),
+    "step": (STR + NUM, True),
+    "policy": (STR, False),
+}
+
+_COMMON = {"name": (STR, False), "type": (STR, True), "design": (dict, False)}
+#: [[shells]] keys per shell type: name -> (allowed types, required)
+SHELL_KEYS = {
+    "sun-synchronous": {**_COMMON, "altitude_km": (NUM, True), "ltan": (LTAN + (list,), True),
+                        "planes": (int, False), "sats_per_plane": (int, False),
+                        "phasing": (int, False), "raan_spread_deg": (NUM, False),
+                        "epoch": (TIME, False), "bstar": (NUM, False)},
+    "walker": {**_COMMON, "altitude_km": (NUM, True), "inclination_deg": (NUM, True),
+               "planes": (int, True), "sats_per_plane": (int, True), "phasing": (int, False),
+               "pattern": (STR, False), "epoch": (TIME, False), "bstar": (NUM, False)},
+    "elements": {**_COMMON, "altitude_km": (NUM, False), "semi_major_axis_km": (NUM, False),
+                 "inclination_deg": (NUM, True), "eccentricity": (NUM, False),
+                 "raan_deg": (NUM, False), "arg_perigee_deg": (NUM, False),
+                 "mean_anomaly_deg": (NUM, False), "epoch": (TIME, False),
+                 "bstar": (NUM, False)},
+    "tle": {**_COMMON, "path": (STR, True)},
+    "omm": {**_COMMON, "path": (STR, True), "format": (STR, False)},
+}
+TOP_KEYS = {"simulation": (dict, True), "design": (dict, False), "shells": (list, True)}
+
+
+def _type_name(types):
+    names = {int: "integer", float: "number", str: "string", dict: "table", list: "array",
+             _dt.datetime: "datetime", _dt.date: "date"}
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
+def check_table(table: dict, keys: dict, where: str) -> None:
+    """Unknown keys, missing required keys and wrong types, each named with its table."""
+    if not isinstance(table, dict):
+        raise TypeError(f"{where} must be a table, got {type(table).__name__}")
+    for k in table:
+        if k not in keys:
+            raise ValueError(f"unknown key {k!r} in {where}; valid keys: {', '.join(keys)}")
+    for k, (types, required) in keys.items():
+        if k not in table:
+            if required:
+                raise ValueError(f"missing required key {k!r} in {where}")
+            continue
+        v = table[k]
+        types = types if isinstance(types, tuple) else (types,)
+        if isinstance(v, bool) or not isinstance(v, types) or (
+                types == (int,) and isinstance(v, float)):
+            raise TypeError(f"{where}.{k} = {v!r}: expected {_type_name(types)}, got "
+                            f"{type(v).__name__}")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A study: ``simulation`` settings, a default ``design`` and ``shells`` (plain dicts)."""
+
+    simulation: dict
+    shells: list
+    design: dict = field(default_factory=dict)
+    base_dir: str = field(default=".", compare=False)
+
+    def __post_init__(self):
+        check_table(self.simulation, SIMULATION_KEYS, "[simulation]")
+        if not isinstance(self.shells, list) or not self.shells:
+            raise ValueError("[[shells]]: a scenario needs at least one shell")
+        from twin.design import SatelliteDesign
+
+        SatelliteDesign.from_dict(self.design)  # validates [design]
+        for i, sh in enumerate(self.shells):
+            where = f"[[shells]] #{i + 1}"
+            if not isinstance(sh, dict):
+                raise TypeError(f"{where} must be a table")
+            kind = sh.get("type")
+            if kind not in SHELL_KEYS:
+                raise ValueError(f"{where}: type = {kind!r} is not a shell type; allowed: "
+                                 f"{', '.join(SHELL_KEYS)}")
+            check_table(sh, SHELL_KEYS[kind], f"{where} ({kind})")
+            SatelliteDesign.from_dict(_merge(self.design, sh.get("design", {})))
+
+    # ----- TOML -----------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict, base_dir=".") -> Scenario:
+        check_table(data, TOP_KEYS, "the scenario (top level)")
+        return cls(simulation=dict(data["simulation"]), shells=[dict(s) for s in data["shells"]],
+                   design=dict(data.get("design", {})), base_dir=str(base_dir))
+
+    @classmethod
+    def from_toml(cls, path) -> Scenario:
+        """Read and validate a scenario file (never evaluates anything in it)."""
+        p = Path(path)
+        try:
+            with open(p, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ValueError(f"scenario file {str(p)!r} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{p}: not valid TOML: {exc}") from None
+        return cls.from_dict(data, base_dir=p.parent)
+
+    def to_dict(self) -> dict:
+        out = {"simulation": copy.deepcopy(self.simulation)}
+        if self.design:
+            out["design"] = copy.deepcopy(self.design)
+        out["shells"] = copy.deepcopy(self.shells)
+        return out
+
+    def to_toml(self, path=None) -> str:
+        """The scenario as TOML text; written atomically to ``path`` when given."""
+        import tomli_w
+
+        text = tomli_w.dumps(self.to_dict())
+        if path is not None:
+            from twin.export import atomic_write_text
+
+            atomic_write_text(path, text)
+        return text
+
+    # ----- running --------------------------------------------------------------------------
+    def shell_design(self, i):
+        from twin.design import SatelliteDesign
+
+        return SatelliteDesign.from_dict(_merge(self.design, self.shells[i].get("design", {})))
+
+    def constellation(self):
+        """The :class:`twin.Constellation` the shells describe."""
+        from twin.constellation import Constellation
+
+        total = None
+        for i, sh in enumerate(self.shells):
+            kw = {k: v for k, v in sh.items() if k not in ("type", "design")}
+            kw["design"] = self.shell_design(i)
+            kind = sh["type"]
+            if "epoch" in kw and isinstance(kw["epoch"], (_dt.datetime, _dt.date)):
+                kw["epoch"] = kw["epoch"].isoformat()
+            if kind == "sun-synchronous":
+                c = Constellation.sun_synchronous(**kw)
+            elif kind == "walker":
+                c = Constellation.walker(**kw)
+            elif kind == "elements":
+                c = Constellation.from_elements(**kw)
+            else:
+                path = kw.pop("path")
+                full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
+                c = (Constellation.from_tle if kind == "tle" else Constellation.from_omm)(
+                    full, **kw)
+            total = c if total is None else total + c
+        return total
+
+    def run_arguments(self) -> dict:
+        sim = self.simulation
+        start = sim["start"]
+        if isinstance(start, (_dt.datetime, _dt.date)):
+            start = start.isoformat()
+        kw = {"start": start, "duration": sim["duration"], "step": sim["step"]}
+        if "policy" in sim:
+            kw["policy"] = sim["policy"]
+        return kw
+
+    def run(self, **options):
+        """Simulate the scenario (options go to :func:`twin.simulate`)."""
+        from twin.simulate import simulate
+
+        return simulate(self.constellation(), **self.run_arguments(), **options)
