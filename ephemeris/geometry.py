@@ -174,19 +174,22 @@ def elements_from_dataset(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def run_geometry(elements: pd.DataFrame, grid: TimeGrid, *, workers=None, chunk_sats=None,
-                 outputs_spec=None, extra=None, progress=None, keep=True):
+                 outputs_spec=None, extra=None, progress=None, keep=True, bounds=None,
+                 frames=None):
     """Propagate and compute geometry for every satellite; returns (outputs, frames, results).
 
     ``outputs_spec`` adds per-(sat, time) outputs (name -> (trailing shape, dtype)) that
-    ``extra`` fills; ``keep=False`` allocates no geometry outputs at all (summary mode).
+    ``extra`` fills; ``keep=False`` allocates no geometry outputs at all (summary mode);
+    ``bounds`` overrides the chunks [(start, stop), ...]; ``frames`` reuses the Sun and frames.
     """
     satrecs = satrecs_from_elements(elements)
     jd, fr = grid.jd_utc()
-    frames = sun_and_frames(grid.skyfield_time())
+    if frames is None:
+        frames = sun_and_frames(grid.skyfield_time())
     n, t = len(elements), grid.n
     spec = dict(GEOMETRY_OUTPUTS) if keep else {}
     spec.update(outputs_spec or {})
-    bounds = parallel.chunk_bounds(n, t, chunk_sats)
+    bounds = bounds or parallel.chunk_bounds(n, t, chunk_sats)
     workers = parallel.default_workers() if workers is None else workers
     par = workers > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
     alloc = parallel.shared_array if par else (lambda shape, dtype: np.zeros(shape, dtype))

@@ -176,7 +176,8 @@ def parse_ltan(value, name="ltan") -> float:
     if isinstance(value, str):
         m = _LTAN_RE.match(value)
         if not m:
-            raise ValueError(f"{name}={value!r} is not a time of day; write 'HH:MM' such as '18:00'")
+            raise ValueError(f"{name}={value!r} is not a time of day; allowed: 'HH:MM' from "
+                             "'00:00' to '23:59' (e.g. '18:00') or hours in [0, 24)")
         h, mi, s = int(m.group(1)), int(m.group(2)), float(m.group(3) or 0)
         if h > 23 or mi > 59 or s >= 60:
             raise ValueError(f"{name}={value!r} is not a time of day; allowed 00:00 to 23:59")
@@ -266,7 +267,7 @@ def walker(altitude_km, inclination_deg, planes, sats_per_plane, phasing=0, patt
     p = _count("planes", planes)
     s = _count("sats_per_plane", sats_per_plane)
     f = _count("phasing", phasing, lo=0)
-    if f >= p and p > 1:
+    if f >= p:
         raise ValueError(f"phasing={phasing!r} is out of range; allowed: 0 to planes-1 = {p - 1}")
     if pattern not in ("delta", "star"):
         raise ValueError(f"pattern={pattern!r} is not a Walker pattern; allowed: 'delta' or 'star'")

@@ -49,8 +49,8 @@ def parse_duration(value, name: str = "duration") -> float:
         unit = m.group(2).lower() if m else None
         if not m or (unit and unit not in _UNIT_SECONDS):
             raise ValueError(
-                f"{name}={value!r} is not a duration; write a number and a unit such as "
-                f"'60 s', '90 min', '6 h' or '1 day' (units: s, min, h, day, week, year)"
+                f"{name}={value!r} is not a duration; allowed: a positive number and a unit "
+                f"such as '60 s', '90 min', '6 h' or '1 day' (units: s, min, h, day, week, year)"
             )
         seconds = float(m.group(1)) * _UNIT_SECONDS[unit or "s"]
     else:
@@ -59,7 +59,7 @@ def parse_duration(value, name: str = "duration") -> float:
             f"got {type(value).__name__}"
         )
     if not np.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{name}={value!r} must be a positive, finite duration")
+        raise ValueError(f"{name}={value!r} is out of range; allowed: a positive, finite duration")
     return seconds
 
 
@@ -79,6 +79,10 @@ def parse_time(value, name: str = "start") -> np.datetime64:
         raise ValueError(f"{name}={value!r} is not a date")
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
+    if not (pd.Timestamp(DE421_START) <= ts <= pd.Timestamp(DE421_END)):
+        raise ValueError(
+            f"{name}={value!r} lies outside the de421 ephemeris, which covers "
+            f"{str(DE421_START)[:10]} to {str(DE421_END)[:10]}; choose a date inside that range")
     return np.datetime64(ts.as_unit("ns").to_datetime64(), "ns")
 
 
@@ -132,10 +136,16 @@ def jd_from_datetime(start: np.datetime64, offsets_s):
 
 
 def skyfield_time(start: np.datetime64, offsets_s):
-    """skyfield ``Time`` for UTC ``start + offsets_s`` (vectorised over ``offsets_s``)."""
-    d = pd.Timestamp(start)
-    sec0 = d.hour * 3600 + d.minute * 60 + d.second + d.microsecond * 1e-6 + d.nanosecond * 1e-9
-    return timescale().utc(d.year, d.month, d.day, 0, 0, sec0 + np.asarray(offsets_s, float))
+    """skyfield ``Time`` for UTC ``start + offsets_s`` (vectorised over ``offsets_s``).
+
+    Each instant is passed to skyfield as its UTC day and second of that day (POSIX
+    labels), never as a second count running across midnight: skyfield would count an
+    inserted leap second in such a count, while SGP4 receives the same POSIX labels.
+    """
+    posix_s = ((np.datetime64(start, "ns") - np.datetime64(0, "ns")) / np.timedelta64(1, "s")
+               + np.asarray(offsets_s, float))
+    days = np.floor(posix_s / 86400.0)
+    return timescale().utc(1970, 1, 1 + days.astype(int), 0, 0, posix_s - days * 86400.0)
 
 
 def make_time_grid(start, duration, step) -> TimeGrid:
