@@ -38,6 +38,62 @@ ZERO_C_K = 273.15
 RADIATOR_ORIENTATIONS = ("edge-on", "edge-on-vertical", "zenith")
 
 
+def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
+    r"""Sum of the Earth view factors of the two faces of a flat plate, F(c) + F(-c).
+
+    ``c`` is the cosine of the angle lambda between one face's outward normal and nadir.  With
+    H = (R + h) / R, a = |c|, s = sqrt(1 - a^2) (= sin lambda) and r = sqrt(H^2 - 1):
+
+    * a >= 1/H (one face sees the whole Earth disc, the other none): F(a) + F(-a) = a / H^2
+    * otherwise (the plate's plane cuts the Earth disc):
+
+    .. math::
+
+        F(a) + F(-a) = 1 - \frac{2}{\pi}\sin^{-1}\frac{r}{H s}
+            + \frac{2}{\pi H^2}\left[a \cos^{-1}\!\left(-\frac{r a}{s}\right)
+            - r\sqrt{1 - H^2 a^2}\right] - \frac{a}{H^2}
+
+    The single-face factors follow from the identity F(c) - F(-c) = c / H^2 (the net flux
+    through a plate from a uniformly emitting sphere is that of a point source at its centre):
+    F(+/-c) = (sum +/- c/H^2) / 2.  See :func:`earth_view_factor`.
+
+    Parameters
+    ----------
+    alt_km : array_like
+        Height of the plate above the sphere [km].  Must be > 0.
+    cos_nadir_angle : array_like
+        Cosine of the angle between one face's outward normal and nadir [1].
+    earth_radius_km : float, default :data:`EARTH_RADIUS_KM`
+        Radius of the spherical Earth [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        F(c) + F(-c) [1].
+
+    References
+    ----------
+    .. [1] J. R. Howell, M. P. Menguc, K. Daun, R. Siegel, *A Catalog of Radiation Heat
+       Transfer Configuration Factors*, section B (differential planar element to a sphere,
+       element tilted; partial and full view), http://www.thermalradiation.net.  Checked
+       against direct numerical integration in ``tests/test_thermal.py``.
+    .. [2] D. G. Gilmore (ed.), *Spacecraft Thermal Control Handbook*, Vol. 1, 2nd ed., The
+       Aerospace Press, 2002, ch. 2 (Earth view factors of flat plates in orbit).
+    """
+    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
+    inv_h2 = 1.0 / (big_h * big_h)
+    root = np.sqrt((big_h - 1.0) * (big_h + 1.0))                    # sqrt(H^2 - 1)
+    a = np.minimum(np.abs(cos_nadir_angle), 1.0)
+    a2 = a * a
+    sin_l = np.sqrt(np.maximum(1.0 - a2, 1e-300))
+    ratio = root / sin_l
+    partial = (1.0 - (2.0 / np.pi) * np.arcsin(np.minimum(ratio / big_h, 1.0))
+               + (2.0 / np.pi) * inv_h2 * (
+                   a * np.arccos(np.maximum(-ratio * a, -1.0))
+                   - root * np.sqrt(np.maximum(1.0 - a2 / inv_h2, 0.0))))
+    return np.where(a2 >= inv_h2, a * inv_h2, partial - a * inv_h2)
+
+
 def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
     r"""View factor from a flat plate element to a spherical Earth.
 
@@ -56,7 +112,8 @@ def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
             - \sqrt{H^2-1}\sqrt{1 - H^2\cos^2\lambda}\right]
 
     A nadir-facing plate gets F = 1/H^2 = (R/(R+h))^2; a plate whose normal is horizontal
-    ("vertical" plate) gets F = (1/pi) (atan(1/sqrt(H^2-1)) - sqrt(H^2-1)/H^2).
+    ("vertical" plate) gets F = (1/pi) (atan(1/sqrt(H^2-1)) - sqrt(H^2-1)/H^2).  Evaluated as
+    (F(c) + F(-c) + c/H^2) / 2 with :func:`earth_view_factor_sum`.
 
     Parameters
     ----------
@@ -74,30 +131,14 @@ def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
 
     References
     ----------
-    .. [1] J. R. Howell, M. P. Menguc, K. Daun, R. Siegel, *A Catalog of Radiation Heat
-       Transfer Configuration Factors*, section B (differential planar element to a sphere,
-       element tilted; partial and full view), http://www.thermalradiation.net.  Checked
-       against direct numerical integration in ``tests/test_thermal.py``.
-    .. [2] D. G. Gilmore (ed.), *Spacecraft Thermal Control Handbook*, Vol. 1, 2nd ed., The
-       Aerospace Press, 2002, ch. 2 (Earth view factors of flat plates in orbit).
+    .. [1] Howell et al., *A Catalog of Radiation Heat Transfer Configuration Factors*,
+       section B (planar element to sphere, tilted), http://www.thermalradiation.net.
+    .. [2] Gilmore 2002, ch. 2.
     """
-    h = np.asarray(alt_km, dtype=float)
     c = np.clip(np.asarray(cos_nadir_angle, dtype=float), -1.0, 1.0)
-    big_h = (earth_radius_km + h) / earth_radius_km
-    inv_h = 1.0 / big_h
-    inv_h2 = inv_h * inv_h
-    root = np.sqrt(np.maximum(big_h * big_h - 1.0, 0.0))          # sqrt(H^2 - 1)
-    sin_l = np.sqrt(np.maximum(1.0 - c * c, 1e-300))
-    partial = (
-        0.5
-        - np.arcsin(np.minimum(root * inv_h / sin_l, 1.0)) / np.pi
-        + inv_h2 / np.pi * (
-            c * np.arccos(np.clip(-root * c / sin_l, -1.0, 1.0))
-            - root * np.sqrt(np.maximum(1.0 - big_h * big_h * c * c, 0.0))
-        )
-    )
-    out = np.where(c >= inv_h, c * inv_h2, np.where(c <= -inv_h, 0.0, partial))
-    return np.clip(out, 0.0, None)
+    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
+    total = earth_view_factor_sum(alt_km, c, earth_radius_km)
+    return np.maximum(0.5 * (total + c / (big_h * big_h)), 0.0)
 
 
 def radiator_face_geometry(orientation, sun_r, two_sided=True):
@@ -211,11 +252,72 @@ def face_environment_flux_w_m2(cos_nadir, cos_sun, alt_km, sunlit_fraction, sola
     return direct + albedo_in + emissivity * earth_ir_w_m2 * f
 
 
+def radiator_view_factors(orientation, two_sided, sun_r, alt_km,
+                          earth_radius_km=EARTH_RADIUS_KM):
+    """Earth view factor and direct-Sun cosine of the radiator, summed over its radiating faces.
+
+    The fast equivalent of summing :func:`earth_view_factor` and max(0, cos_sun) over the
+    faces of :func:`radiator_face_geometry`, using :func:`earth_view_factor_sum` once:
+
+    * "edge-on": c = sqrt(1 - s_r^2); two-sided F = F(c) + F(-c), one-sided F(c); no Sun.
+    * "edge-on-vertical": c = 0; two-sided F = 2 F(0), one-sided F(0); no Sun.
+    * "zenith": two-sided F = 1/H^2 (the nadir face), Sun |s_r|; one-sided F = 0, Sun
+      max(0, s_r).
+
+    Parameters
+    ----------
+    orientation : str
+        One of :data:`RADIATOR_ORIENTATIONS`.
+    two_sided : bool
+        Whether both faces radiate.
+    sun_r : array_like
+        Radial component of the unit vector to the Sun [1].
+    alt_km : array_like
+        Altitude [km].
+    earth_radius_km : float, default :data:`EARTH_RADIUS_KM`
+        Radius of the spherical Earth [km].
+
+    Returns
+    -------
+    view_factor : numpy.ndarray
+        Sum of the faces' Earth view factors [1].
+    sun_cos : numpy.ndarray or float
+        Sum of the faces' max(0, cos(Sun incidence)) [1].
+    """
+    s_r = np.asarray(sun_r, dtype=float)
+    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
+    inv_h2 = 1.0 / (big_h * big_h)
+    if orientation == "edge-on":
+        c = np.sqrt(np.maximum(1.0 - s_r * s_r, 0.0))
+        total = earth_view_factor_sum(alt_km, c, earth_radius_km)
+        return (total if two_sided else 0.5 * (total + c * inv_h2)), 0.0
+    if orientation == "edge-on-vertical":
+        total = earth_view_factor_sum(alt_km, 0.0, earth_radius_km)
+        return (total if two_sided else 0.5 * total) + 0.0 * s_r, 0.0
+    if orientation == "zenith":
+        if two_sided:
+            return inv_h2 + 0.0 * s_r, np.abs(s_r)
+        return 0.0 * s_r + 0.0 * inv_h2, np.maximum(s_r, 0.0)
+    raise ValueError(f"orientation={orientation!r} is not supported; allowed: "
+                     f"{', '.join(RADIATOR_ORIENTATIONS)}")
+
+
 def radiator_environment_heat_w(orientation, two_sided, area_m2, absorptivity, emissivity,
                                 sun_r, alt_km, sunlit_fraction, solar_w_m2,
                                 albedo=EARTH_ALBEDO, earth_ir_w_m2=EARTH_IR_W_M2):
-    """Environmental heat absorbed by the whole radiator [W]: the sum over its radiating faces
-    of :func:`face_environment_flux_w_m2` times the panel area.
+    r"""Environmental heat absorbed by the whole radiator [W].
+
+    The sum over its radiating faces of :func:`face_environment_flux_w_m2`, times the panel
+    area:
+
+    .. math::
+
+        Q_{env} = A\left[lpha S f_{sun}\sum\max(0,\cos	heta_i)
+            + \left(lpha S a \max(0, s_r) + arepsilon E_{IR}
+ight)\sum F_i
+ight]
+
+    with the sums from :func:`radiator_view_factors`.
 
     Parameters
     ----------
@@ -247,12 +349,12 @@ def radiator_environment_heat_w(orientation, two_sided, area_m2, absorptivity, e
     ----------
     .. [1] Gilmore 2002, ch. 2; Fortescue et al. 2011, Table 11.3 (coatings).
     """
-    total = 0.0
-    for cos_nadir, cos_sun in radiator_face_geometry(orientation, sun_r, two_sided):
-        total = total + face_environment_flux_w_m2(
-            cos_nadir, cos_sun, alt_km, sunlit_fraction, solar_w_m2, sun_r, absorptivity,
-            emissivity, albedo, earth_ir_w_m2)
-    return area_m2 * total
+    view, sun_cos = radiator_view_factors(orientation, two_sided, sun_r, alt_km)
+    q = (absorptivity * albedo * solar_w_m2 * np.maximum(sun_r, 0.0)
+         + emissivity * earth_ir_w_m2) * view
+    if orientation == "zenith":
+        q = q + absorptivity * solar_w_m2 * sunlit_fraction * sun_cos
+    return area_m2 * q
 
 
 def radiating_conductance_w_per_k4(area_m2, emissivity, sides=2):
@@ -340,11 +442,14 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
 
     .. math::  \frac{C}{\Delta t}(T_1 - T_0) + k\,T_1^4 = Q
 
-    by a fixed number of vectorised Newton iterations.  The root lies between T_0 and the
-    steady state T_ss = (Q/k)^(1/4); Newton starts from the larger of the two, where the
-    residual is >= 0, and because the residual is convex and increasing the iterates decrease
-    monotonically onto the root (never below it).  Four iterations give < 1e-6 K error for any
-    step size in practice (the scheme is unconditionally stable: no step-size limit).
+    by a fixed number of vectorised Newton iterations.  Writing rhs = Q + (C/dt) T_0, both
+    T_a = (rhs/k)^(1/4) (dropping the linear term) and T_b = rhs/(C/dt) (dropping the quartic
+    term) bound the root from above, and the smaller is within a factor 2^(1/4) of it.  Newton
+    starts there; the residual is convex and increasing, so the iterates decrease
+    monotonically onto the root (never below it).  Four iterations leave < 1e-5 K for any
+    heat load, heat capacity and step size (tested over 1-4,000 s steps, 1e3-1e8 J/K and
+    0.1-10,000 m^2 radiators); backward Euler is unconditionally stable, so there is no
+    step-size limit.
 
     Parameters
     ----------
@@ -372,8 +477,11 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
        (backward Euler: A- and L-stable).
     """
     c_dt = heat_capacity_j_per_k / step_s
-    t = np.maximum(start_temp_k, (np.maximum(heat_w, 0.0) / radiating_w_per_k4) ** 0.25)
-    rhs = heat_w + c_dt * start_temp_k
+    rhs = np.maximum(heat_w, 0.0) + c_dt * start_temp_k
+    t = (rhs / radiating_w_per_k4) ** 0.25
+    if c_dt > 1e-9:                       # below this the linear term cannot matter
+        t = np.minimum(t, rhs / c_dt)
+    t = np.maximum(t, 1e-3)
     k4 = 4.0 * radiating_w_per_k4
     for _ in range(iterations):
         t3 = t * t * t
