@@ -1,0 +1,164 @@
+"""Side-by-side comparisons: orbit altitudes for one design, or several scenarios/designs.
+
+Every altitude (or scenario satellite) is flown in *one* vectorised simulation, so a comparison
+over a year costs one run, not one run per altitude.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from twin.constellation import Constellation
+from twin.summary import longest_shadow_s
+from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4
+
+COMPARE_COLUMNS = [
+    "altitude_km", "inclination_deg", "period_min", "sunlit_fraction", "eclipse_hours",
+    "worst_eclipse_min", "mean_array_power_w", "battery_needed_wh", "radiator_needed_m2",
+    "sustained_gb300_per_sat",
+]
+
+DEFAULT_START = "2027-01-01"
+DEFAULT_DURATION = "365 days"
+DEFAULT_STEP = "120 s"
+
+
+def full_load_w(design) -> float:
+    """Bus load with every GPU at rated power: housekeeping + N (GPU + host) [W]."""
+    c = design.compute
+    return design.bus.housekeeping_w + c.gpus * (c.gpu_power_w + c.host_power_w_per_gpu)
+
+
+def battery_needed_wh(design, eclipse_s) -> np.ndarray:
+    """Energy to carry the full design load through an eclipse of ``eclipse_s`` seconds [Wh].
+
+    E = P_full * t / 3600 / (eta_discharge * max_depth_of_discharge): the battery's usable
+    window is its depth of discharge, and it delivers eta_discharge of what it gives up.
+    """
+    b = design.battery
+    return full_load_w(design) * np.asarray(eclipse_s, float) / 3600.0 / (
+        b.discharge_efficiency * b.max_depth_of_discharge)
+
+
+def radiator_needed_m2(design, environment_heat_w_per_m2) -> np.ndarray:
+    """Radiator area that rejects the full-load heat with the GPUs at their limit [m^2].
+
+    At the limit the radiator sits at T_r = T_gpu,max - R_th P_gpu; per m^2 it emits
+    sides * eps * sigma * T_r^4 and absorbs ``environment_heat_w_per_m2`` (the hottest step
+    of the run), so A = P_full / (sides eps sigma T_r^4 - q_env).  Infinite when the
+    environment alone exceeds what the radiator can emit at that temperature.
+    """
+    c, r = design.compute, design.radiator
+    t_r = c.max_gpu_temp_k - c.thermal_resistance_k_per_w * c.gpu_power_w
+    net = r.sides * r.emissivity * STEFAN_BOLTZMANN_W_M2_K4 * t_r**4 \
+        - np.asarray(environment_heat_w_per_m2, float)
+    return np.where(net > 0, full_load_w(design) / np.where(net > 0, net, 1.0), np.inf)
+
+
+#: Up to this many satellites the worst eclipse uses boundaries refined by root finding.
+REFINE_MAX_SATS = 200
+
+
+def _worst_eclipse_s(ds, sf, step_s):
+    """Longest shadow passage per satellite [s], shadow-equivalent; refined for small runs."""
+    worst = longest_shadow_s(sf, step_s)
+    if ds.sizes["sat"] <= REFINE_MAX_SATS and "position_km" in ds:
+        from ephemeris.events import eclipse_events
+
+        ev = eclipse_events(ds)
+        pen = ev[ev["kind"] == "penumbra"]
+        best = pen.groupby("sat")["shadow_equivalent_s"].max()
+        worst = np.array([best.get(s, 0.0) for s in ds["sat"].values])
+    return worst
+
+
+def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
+    ds = result.dataset
+    step_s = float(ds.attrs["step_s"])
+    sf = ds["sunlit_fraction"].transpose("sat", "time").values
+    env = ds["environment_heat_w"].transpose("sat", "time").values
+    po = result.per_orbit()
+    comp = po[po["complete"]]
+    use = comp if len(comp) else po
+    sustained = (use["sustained_gb300"] * use["duration_min"]).groupby(use["sat"]).sum() \
+        / use.groupby("sat")["duration_min"].sum()
+    worst_s = _worst_eclipse_s(ds, sf, step_s)
+    rows = []
+    for i, sat in enumerate(ds["sat"].values):
+        d = design_of_sat[i]
+        rows.append({
+            "sat": sat,
+            "altitude_km": float(ds["altitude_km"].values[i]),
+            "inclination_deg": float(ds["inclination_deg"].values[i]),
+            "period_min": 1440.0 / float(ds["mean_motion_rev_per_day"].values[i]),
+            "sunlit_fraction": float(sf[i].mean()),
+            "eclipse_hours": float((1.0 - sf[i]).sum() * step_s / 3600.0),
+            "worst_eclipse_min": float(worst_s[i] / 60.0),
+            "mean_array_power_w": float(ds["array_power_w"].values[i].mean()),
+            "battery_needed_wh": float(battery_needed_wh(d, worst_s[i])),
+            "radiator_needed_m2": float(radiator_needed_m2(
+                d, env[i].max() / d.radiator.area_m2)),
+            "sustained_gb300_per_sat": float(sustained.get(sat, 0.0)),
+        })
+    return pd.DataFrame(rows)
+
+
+def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=None,
+                      start=DEFAULT_START, duration=DEFAULT_DURATION, step=DEFAULT_STEP,
+                      policy="greedy", workers=None, **options) -> pd.DataFrame:
+    """One design flown at several altitudes, side by side.
+
+    Give ``ltan`` for sun-synchronous orbits (inclination from J2 per altitude) or
+    ``inclination_deg`` for fixed-inclination circular orbits.  Defaults cover a whole year
+    (2027, 120 s steps) so every eclipse season is seen; ``eclipse_hours`` is per satellite
+    over the run.  Returns one row per altitude with :data:`COMPARE_COLUMNS`.
+    """
+    from twin.design import SatelliteDesign
+    from twin.simulate import simulate
+
+    if (ltan is None) == (inclination_deg is None):
+        raise ValueError("compare_altitudes: give exactly one of ltan (sun-synchronous) or "
+                         "inclination_deg (fixed inclination)")
+    alts = list(np.atleast_1d(altitudes_km)) if not isinstance(altitudes_km, (int, float)) \
+        else [altitudes_km]
+    if not alts:
+        raise ValueError("altitudes_km: give at least one altitude")
+    design = SatelliteDesign() if design is None else design
+    c = None
+    for h in alts:
+        h = float(h) if isinstance(h, (np.integer, np.floating)) else h
+        shell = (Constellation.sun_synchronous(h, ltan, design=design, name=f"{h:g} km")
+                 if ltan is not None else
+                 Constellation.walker(h, inclination_deg, 1, 1, design=design, name=f"{h:g} km"))
+        c = shell if c is None else c + shell
+    result = simulate(c, start, duration, step, policy=policy, workers=workers, **options)
+    rows = _rows_from_result(result, [design] * len(alts))
+    return rows[COMPARE_COLUMNS].reset_index(drop=True)
+
+
+def compare(scenarios, *, names=None, **options) -> pd.DataFrame:
+    """Several scenarios (``twin.Scenario``) or ``(constellation, design)`` pairs side by side.
+
+    Each scenario's satellites are flown over its own run settings; one row per scenario with
+    the :data:`COMPARE_COLUMNS` averaged over its satellites (``worst_eclipse_min``,
+    ``battery_needed_wh`` and ``radiator_needed_m2``: the worst satellite) and
+    ``satellites``.
+    """
+    from twin.scenario import Scenario
+
+    if not scenarios:
+        raise ValueError("compare: give at least one scenario")
+    out = []
+    for k, sc in enumerate(scenarios):
+        if not isinstance(sc, Scenario):
+            raise TypeError(f"compare: item {k} must be a twin.Scenario, got {type(sc).__name__}")
+        result = sc.run(**options)
+        designs = [result.designs[j] for j in result.constellation.shell_index()]
+        rows = _rows_from_result(result, designs)
+        agg = rows[COMPARE_COLUMNS].mean(numeric_only=True)
+        for col in ("worst_eclipse_min", "battery_needed_wh", "radiator_needed_m2"):
+            agg[col] = rows[col].max()
+        agg["satellites"] = len(rows)
+        agg["scenario"] = names[k] if names else f"scenario {k + 1}"
+        out.append(agg)
+    return pd.DataFrame(out)[["scenario", "satellites"] + COMPARE_COLUMNS].reset_index(drop=True)

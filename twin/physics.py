@@ -1,0 +1,366 @@
+"""The per-chunk time stepper: power, battery, thermal state and the compute controller for a
+chunk of satellites over a time grid.
+
+:func:`run_physics` composes the pure models of :mod:`twin.power`, :mod:`twin.thermal`,
+:mod:`twin.battery` and :mod:`twin.compute`:
+
+1. Everything that does not depend on the state is computed first, vectorised over the whole
+   (time, satellite) array: irradiance, array pointing, cell temperature and array power, the
+   radiator's environmental heat load, and (``policy="reserve"``) the look-ahead eclipse
+   reserve.
+2. A loop over time steps (the recurrence), vectorised over satellites, carries the battery
+   energy and the radiator temperature and makes the control decision each step:
+
+   * housekeeping is served first, from the array and then the battery down to the
+     depth-of-discharge floor; a satellite that cannot power it is *dark* for the step
+     (nothing is served; any array power charges the battery);
+   * the payload gets what remains of the array plus the battery down to the policy floor
+     (``"greedy"``: the DoD floor; ``"reserve"``: the DoD floor plus the housekeeping energy
+     of the rest of the current, or all of the next, eclipse), turned into GPUs on and a
+     per-GPU power cap by :func:`twin.compute.throttle`;
+   * then no more than keeps the GPUs at or below ``max_gpu_temp_c`` at the start and end of
+     the step (:func:`twin.compute.thermal_cap`);
+   * the bus dispatch (:func:`twin.battery.dispatch`) and one backward-Euler step of the
+     radiator node (:func:`twin.thermal.end_temp_k`) update the state.
+
+Time step k covers [t_k, t_k + step_s).  Power outputs are averages over the step; the
+battery energy and radiator temperature are the values at the *end* of the step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from twin import battery as _battery
+from twin import compute as _compute
+from twin import power as _power
+from twin import thermal as _thermal
+from twin.design import SatelliteDesign
+
+POLICIES = ("greedy", "reserve")
+
+#: Attributes of every output of :func:`run_physics` (CF-style units; "1" = dimensionless).
+VARIABLE_ATTRS = {
+    "array_power_w": {"units": "W", "long_name": "solar array DC power available at the "
+                      "maximum power point (before curtailment and regulation)"},
+    "load_power_w": {"units": "W", "long_name": "power consumed by housekeeping, GPUs and "
+                     "hosts (bus side)"},
+    "curtailed_power_w": {"units": "W", "long_name": "array power not drawn (battery full and "
+                          "loads satisfied)"},
+    "conversion_loss_w": {"units": "W", "long_name": "array-to-bus regulation loss, "
+                          "(1 - power_conversion_efficiency) x array power drawn"},
+    "battery_power_w": {"units": "W", "long_name": "battery terminal (bus-side) power, "
+                        "+ charging / - discharging"},
+    "battery_loss_w": {"units": "W", "long_name": "battery charge/discharge loss"},
+    "battery_wh": {"units": "Wh", "long_name": "energy stored in the battery at the end of the "
+                   "step"},
+    "radiator_temp_k": {"units": "K", "long_name": "radiator / coolant node temperature at the "
+                        "end of the step"},
+    "environment_heat_w": {"units": "W", "long_name": "solar, albedo and Earth-IR heat "
+                           "absorbed by the radiator"},
+    "gpu_temp_c": {"units": "degC", "long_name": "GPU temperature at the end of the step "
+                   "(radiator temperature when no GPU is on)"},
+    "gpu_power_w": {"units": "W", "long_name": "board power of all GPUs that are on"},
+    "host_power_w": {"units": "W", "long_name": "host power of the GPUs that are on"},
+    "gpus_on": {"units": "1", "long_name": "number of GPUs switched on"},
+    "gpu_power_fraction": {"units": "1", "long_name": "per-GPU power cap / rated board power "
+                           "(0 when no GPU is on)"},
+    "throughput_gb300": {"units": "1", "long_name": "compute throughput in GB300-equivalents "
+                         "(one GB300 at rated 1.4 kW = 1)"},
+    "cell_temp_c": {"units": "degC", "long_name": "solar cell temperature (steady radiative "
+                    "balance)"},
+    "throttled": {"units": "1", "long_name": "throughput below the installed GPU count because "
+                  "of the power or thermal limit"},
+    "thermal_limited": {"units": "1", "long_name": "the GPU temperature limit reduced the "
+                        "payload this step"},
+    "dark": {"units": "1", "long_name": "housekeeping not powered, or no valid orbit state "
+             "(nothing served)"},
+}
+
+#: Elements per block of the state-independent precomputation (keeps temporaries in cache).
+_BLOCK_ELEMENTS = 1 << 15
+
+_BOOL_OUTPUTS = ("throttled", "thermal_limited", "dark")
+_NAN_WHEN_INVALID = ("radiator_temp_k", "gpu_temp_c", "cell_temp_c")
+
+
+def _as_array(name, value, shape, dtype=float):
+    a = np.asarray(value)
+    if a.shape != shape:
+        raise ValueError(f"{name} has shape {a.shape}; expected {shape}")
+    if dtype is bool:
+        if a.dtype != np.bool_:
+            raise TypeError(f"{name} must be a boolean array, got dtype {a.dtype}")
+        return a
+    return a.astype(float, copy=False)
+
+
+def environment(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_rsw, alt_km):
+    """State-independent inputs of the time stepper, vectorised over any (...) shape.
+
+    Parameters
+    ----------
+    design : SatelliteDesign
+        The satellite.
+    sunlit_fraction : array_like
+        Fraction of the solar disc visible [1].
+    sun_distance_au : array_like
+        Earth-Sun distance [au], broadcast against ``sunlit_fraction``.
+    sun_rsw : array_like, shape (..., 3)
+        Unit vector to the Sun in the orbital frame [1].
+    alt_km : array_like
+        Altitude [km].
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``array_power_w`` [W], ``cell_temp_c`` [degC], ``environment_heat_w`` [W] (absorbed by
+        the radiator).
+    """
+    s = np.asarray(sun_rsw, dtype=float)
+    return _environment(design, np.asarray(sunlit_fraction, dtype=float),
+                        _power.irradiance_w_m2(1.0, sun_distance_au), s[..., 0], s[..., 1],
+                        s[..., 2], np.asarray(alt_km, dtype=float))
+
+
+def _environment(design, sunlit, solar_w_m2, s_r, s_a, s_w, alt):
+    """:func:`environment` on components of the Sun vector (``s_a``, ``s_w`` may be None for a
+    sun-tracking array)."""
+    sa, rad = design.solar, design.radiator
+    g = solar_w_m2 * sunlit
+    if sa.pointing == "sun-tracking":
+        cos_i, normal_r = 1.0, s_r
+    else:
+        s = np.stack([s_r, s_a, s_w], axis=-1)
+        if sa.pointing == "single-axis":
+            cos_i = _power.cos_incidence("single-axis", s)
+            normal_r = _power.array_normal_rsw("single-axis", s)[..., 0]
+        else:
+            n = np.asarray(sa.normal_rsw)
+            cos_i = np.clip(s @ n, 0.0, 1.0)
+            normal_r = n[0]
+    iam = 1.0
+    if sa.cover_glass_iam and sa.pointing != "sun-tracking":
+        iam = _power.incidence_modifier(cos_i)
+    q_earth = _power.array_earth_flux_w_m2(normal_r, alt, solar_w_m2, s_r, sa.absorptivity,
+                                           sa.emissivity_front, sa.emissivity_back)
+    cell_c = _power.cell_temp_c(g, cos_i, sa.efficiency, sa.temp_coeff_per_k,
+                                sa.reference_temp_c, sa.degradation_factor, sa.packing_factor,
+                                sa.absorptivity, sa.emissivity_front, sa.emissivity_back,
+                                q_earth, iam)
+    eff = _power.cell_efficiency(sa.efficiency, sa.temp_coeff_per_k, cell_c,
+                                 sa.reference_temp_c, sa.degradation_per_year,
+                                 sa.years_in_orbit)
+    p_a = _power.array_power_w(g, cos_i, sa.area_m2, eff, sa.packing_factor, iam)
+    q_env = _thermal.radiator_environment_heat_w(rad.orientation, rad.two_sided, rad.area_m2,
+                                                 rad.absorptivity, rad.emissivity, s_r, alt,
+                                                 sunlit, solar_w_m2)
+    return {"array_power_w": p_a, "cell_temp_c": cell_c, "environment_heat_w": q_env}
+
+
+def _time_major(a, tile=256):
+    """(n_sat, n_time) -> C-contiguous (n_time, n_sat), copied in cache-sized tiles."""
+    n, t = a.shape
+    out = np.empty((t, n), dtype=a.dtype)
+    for i in range(0, n, tile):
+        for j in range(0, t, tile):
+            out[j:j + tile, i:i + tile] = a[i:i + tile, j:j + tile].T
+    return out
+
+
+def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_rsw, alt_km,
+                valid, step_s, policy="greedy", *, initial_battery_wh=None,
+                initial_radiator_temp_k=None) -> dict:
+    """Power, battery, thermal and compute time series for a chunk of satellites.
+
+    Parameters
+    ----------
+    design : SatelliteDesign
+        One design for every satellite of the chunk.
+    sunlit_fraction : array_like, shape (n_sat, n_time)
+        Fraction of the solar disc visible [1].
+    sun_distance_au : array_like, shape (n_time,)
+        Earth-Sun distance [au].
+    sun_rsw : array_like, shape (n_sat, n_time, 3)
+        Unit vector to the Sun in the orbital frame (radial out, along-track, orbit normal) [1].
+    alt_km : array_like, shape (n_sat, n_time)
+        Altitude [km].
+    valid : array_like of bool, shape (n_sat, n_time)
+        False where SGP4 failed: the satellite is dark (no power, no throughput) and its
+        temperatures are reported as NaN; other inputs may be NaN there.
+    step_s : float
+        Time step [s]; step k covers [t_k, t_k + step_s).
+    policy : {"greedy", "reserve"}
+        Battery use by the payload: "greedy" down to the depth-of-discharge floor;
+        "reserve" keeps the housekeeping energy of the rest of the current (or all of the
+        next) eclipse in the battery, looking ahead within the chunk.
+    initial_battery_wh : array_like, shape (n_sat,), optional
+        Stored energy at t_0 [Wh]; default full.  Use the last ``battery_wh`` of the previous
+        time chunk to continue a run.
+    initial_radiator_temp_k : array_like, shape (n_sat,), optional
+        Radiator temperature at t_0 [K]; default the steady state of the first step.
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray, each (n_sat, n_time)
+        See :data:`VARIABLE_ATTRS` for names, units and meanings.  Energy closes per step:
+        ``array_power_w = load_power_w + curtailed_power_w + conversion_loss_w +
+        battery_power_w`` and ``battery_power_w - battery_loss_w`` = change of ``battery_wh``
+        x 3600 / step_s.
+    """
+    if not isinstance(design, SatelliteDesign):
+        raise TypeError(f"design must be a SatelliteDesign, got {type(design).__name__}")
+    if policy not in POLICIES:
+        raise ValueError(f"policy={policy!r} is not supported; allowed: {', '.join(POLICIES)}")
+    if isinstance(step_s, bool) or not np.isscalar(step_s) or not np.isfinite(step_s) \
+            or step_s <= 0:
+        raise ValueError(f"step_s={step_s!r} is out of range; allowed: > 0 s")
+    step_s = float(step_s)
+    sunlit = np.asarray(sunlit_fraction)
+    if sunlit.ndim != 2:
+        raise ValueError(f"sunlit_fraction has shape {sunlit.shape}; expected (n_sat, n_time)")
+    n_sat, n_t = sunlit.shape
+    sunlit = _as_array("sunlit_fraction", sunlit, (n_sat, n_t))
+    dist = _as_array("sun_distance_au", sun_distance_au, (n_t,))
+    sun = _as_array("sun_rsw", sun_rsw, (n_sat, n_t, 3))
+    alt = _as_array("alt_km", alt_km, (n_sat, n_t))
+    ok = _as_array("valid", valid, (n_sat, n_t), bool)
+    if not np.all(np.isfinite(dist) & (dist > 0)):
+        raise ValueError("sun_distance_au must be finite and > 0 au")
+
+    # --- (time, sat) layout: each step reads contiguous rows ---------------------------------
+    ok_t = _time_major(ok)
+    all_ok = bool(ok_t.all())
+    need_all = design.solar.pointing != "sun-tracking"
+    f_t, alt_t, s_r = _time_major(sunlit), _time_major(alt), _time_major(sun[..., 0])
+    s_a = _time_major(sun[..., 1]) if need_all else None
+    s_w = _time_major(sun[..., 2]) if need_all else None
+    if not all_ok:
+        f_t = np.where(ok_t, f_t, 0.0)
+        alt_t = np.where(ok_t, alt_t, 500.0)
+        s_r = np.where(ok_t, s_r, 0.0)
+        if need_all:
+            s_a = np.where(ok_t, s_a, 0.0)
+            s_w = np.where(ok_t, s_w, 1.0)
+    for name, a in (("sunlit_fraction", f_t), ("alt_km", alt_t), ("sun_rsw", s_r),
+                    ("sun_rsw", s_a), ("sun_rsw", s_w)):
+        if a is not None and not np.isfinite(a).all():
+            raise ValueError(f"{name} has NaN or infinite values where valid is True")
+    if f_t.min(initial=0.0) < 0.0 or f_t.max(initial=1.0) > 1.0 + 1e-9:
+        raise ValueError("sunlit_fraction must be within [0, 1]")
+    if alt_t.min(initial=1.0) <= 0.0:
+        raise ValueError("alt_km must be > 0 km where valid is True")
+    solar_t = _power.irradiance_w_m2(1.0, dist)[:, None]
+    p_array = np.empty((n_t, n_sat))
+    q_env = np.empty((n_t, n_sat))
+    cell_t = np.empty((n_t, n_sat))
+    rows = max(1, _BLOCK_ELEMENTS // max(n_sat, 1))
+    for b0 in range(0, n_t, rows):
+        b = slice(b0, b0 + rows)
+        env = _environment(design, f_t[b], solar_t[b], s_r[b],
+                           None if s_a is None else s_a[b], None if s_w is None else s_w[b],
+                           alt_t[b])
+        p_array[b] = env["array_power_w"]
+        q_env[b] = env["environment_heat_w"]
+        cell_t[b] = env["cell_temp_c"]
+    if not all_ok:
+        p_array[~ok_t] = 0.0
+        q_env[~ok_t] = 0.0
+
+    # --- constants ---------------------------------------------------------------------------
+    bat, cmp_, bus, rad = design.battery, design.compute, design.bus, design.radiator
+    cap = bat.capacity_wh
+    e_floor = bat.floor_wh
+    eta_c, eta_ch, eta_dis = bus.power_conversion_efficiency, bat.charge_efficiency, \
+        bat.discharge_efficiency
+    p_hk = bus.housekeeping_w
+    k_rad = _thermal.radiating_conductance_w_per_k4(rad.area_m2, rad.emissivity, rad.sides)
+    heat_cap = design.heat_capacity_j_per_k
+    n_gpu = cmp_.gpus
+    gpu_kw = dict(gpu_power_w=cmp_.gpu_power_w, host_power_w_per_gpu=cmp_.host_power_w_per_gpu,
+                  min_power_fraction=cmp_.min_power_fraction,
+                  max_gpu_temp_k=cmp_.max_gpu_temp_k,
+                  thermal_resistance_k_per_w=cmp_.thermal_resistance_k_per_w,
+                  radiating_w_per_k4=k_rad)
+
+    reserve = None
+    if policy == "reserve":
+        deficit_wh = np.maximum(p_hk - eta_c * p_array, 0.0) / eta_dis * (step_s / 3600.0)
+        reserve = _battery.eclipse_reserve_wh(np.where(ok_t, deficit_wh, 0.0), axis=0)
+
+    def control(k, energy, temp, heat_capacity):
+        """Decision for step k: (hk_ok, housekeeping, gpus on, power fraction, limited)."""
+        bus_from_array = eta_c * p_array[k]
+        avail = _battery.available_power_w(energy, e_floor, step_s, eta_ch, eta_dis)
+        hk_ok = bus_from_array + np.maximum(avail, 0.0) >= p_hk * (1.0 - 1e-12)
+        if not all_ok:
+            hk_ok &= ok_t[k]
+        if reserve is not None:
+            avail = _battery.available_power_w(energy, e_floor + reserve[k], step_s, eta_ch,
+                                               eta_dis)
+        budget = np.where(hk_ok, np.maximum(bus_from_array + avail - p_hk, 0.0), 0.0)
+        hk = np.where(hk_ok, p_hk, 0.0)
+        if n_gpu == 0:
+            zero = np.zeros(n_sat)
+            return hk_ok, hk, zero, zero, np.zeros(n_sat, bool)
+        n_on, frac = _compute.throttle(budget, n_gpu, cmp_.gpu_power_w,
+                                       cmp_.host_power_w_per_gpu, cmp_.min_power_fraction)
+        n_on, frac, limited = _compute.thermal_cap(n_on, frac, temp, q_env[k] + hk, step_s,
+                                                   heat_capacity_j_per_k=heat_capacity,
+                                                   **gpu_kw)
+        return hk_ok, hk, n_on, frac, limited
+
+    # --- initial state -----------------------------------------------------------------------
+    if initial_battery_wh is None:
+        energy = np.full(n_sat, cap)
+    else:
+        energy = _as_array("initial_battery_wh", initial_battery_wh, (n_sat,)).copy()
+        if np.any(~np.isfinite(energy)) or np.any(energy < 0) or np.any(energy > cap * (1 + 1e-9)):
+            raise ValueError(f"initial_battery_wh must be within [0, {cap:g}] Wh")
+    if initial_radiator_temp_k is None:
+        _, hk0, n0, p0, _ = control(0, energy, np.zeros(n_sat), 0.0)
+        heat0 = q_env[0] + hk0 + _compute.payload_power_w(n0, p0, cmp_.gpu_power_w,
+                                                          cmp_.host_power_w_per_gpu)
+        temp = _thermal.steady_state_temp_k(heat0, k_rad)
+    else:
+        temp = _as_array("initial_radiator_temp_k", initial_radiator_temp_k, (n_sat,)).copy()
+        if np.any(~np.isfinite(temp)) or np.any(temp <= 0):
+            raise ValueError("initial_radiator_temp_k must be finite and > 0 K")
+
+    # --- time loop -----------------------------------------------------------------------
+    out = {name: np.empty((n_t, n_sat), dtype=bool if name in _BOOL_OUTPUTS else float)
+           for name in VARIABLE_ATTRS}
+    out["array_power_w"] = p_array
+    out["environment_heat_w"] = q_env
+    out["cell_temp_c"] = cell_t
+    rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
+    for k in range(n_t):
+        hk_ok, hk, n_on, frac, limited = control(k, energy, temp, heat_cap)
+        gpu_w = n_on * frac * cmp_.gpu_power_w
+        host_w = n_on * cmp_.host_power_w_per_gpu
+        load = hk + gpu_w + host_w
+        flows = _battery.dispatch(load, p_array[k], energy, cap, step_s, eta_c, eta_ch, eta_dis)
+        temp = _thermal.end_temp_k(temp, q_env[k] + load, k_rad, heat_cap, step_s)
+        energy = flows["energy_wh"]
+        thr = n_on * _compute.throughput_fraction(frac, cmp_.idle_fraction, cmp_.dvfs_exponent)
+        out["load_power_w"][k] = load
+        out["curtailed_power_w"][k] = flows["curtailed_w"]
+        out["conversion_loss_w"][k] = flows["conversion_loss_w"]
+        out["battery_power_w"][k] = flows["battery_power_w"]
+        out["battery_loss_w"][k] = flows["battery_loss_w"]
+        out["battery_wh"][k] = energy
+        out["radiator_temp_k"][k] = temp
+        out["gpu_temp_c"][k] = temp + rp * frac - _thermal.ZERO_C_K
+        out["gpu_power_w"][k] = gpu_w
+        out["host_power_w"][k] = host_w
+        out["gpus_on"][k] = n_on
+        out["gpu_power_fraction"][k] = frac
+        out["throughput_gb300"][k] = thr
+        out["thermal_limited"][k] = limited
+        out["dark"][k] = ~hk_ok
+    out["throttled"][:] = out["throughput_gb300"] < n_gpu * (1.0 - 1e-12)
+    if not all_ok:
+        out["throttled"] &= ok_t
+        for name in _NAN_WHEN_INVALID:
+            out[name][~ok_t] = np.nan
+    out["gpus_on"] = out["gpus_on"].astype(np.int32)
+    return {name: a.T for name, a in out.items()}
