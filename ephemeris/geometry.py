@@ -146,6 +146,7 @@ def make_geometry_kernel(satrecs, jd, fr, frames, earth_radius_km=EARTH_RADIUS_K
                                    out={k: a[start:stop] for k, a in outputs.items()
                                         if k in GEOMETRY_OUTPUTS})
         geo["valid"] = err == 0
+        geo["teme_km"] = r          # for callers that need the equator of date (orbit starts)
         if err.any():
             geo["sunlit_fraction"][err != 0] = 0.0
         if "valid" in outputs:

@@ -1,4 +1,4 @@
-"""The ``twin`` command.
+"""The ``twin`` command: run scenarios, compare altitudes, eclipse seasons.
 
 Bad input prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -6,13 +6,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 EXAMPLES = {
+    "run": """examples:
+  twin run examples/dawn_dusk_650.toml --out results/
+  twin run examples/walker_550_53.toml --out results/ --format parquet netcdf czml --force""",
+    "compare": """examples:
+  twin compare --altitudes 400 550 650 800 1200 1400 --ltan 18:00
+  twin compare --altitudes 500 550 600 --inclination 53 --duration "30 days" --json
+  twin compare --altitudes 650 1000 1400 --ltan 18:00 --design my_design.toml --plot alt.png""",
     "eclipse-season": """examples:
   twin eclipse-season --altitude 650 --ltan 18:00 --year 2027
-  twin eclipse-season --altitude 1000 --ltan 06:00 --year 2028 --step 30 --json""",
+  twin eclipse-season --altitude 1000 --ltan 06:00 --year 2028 --step 30 --json
+  twin eclipse-season --altitude 650 --ltan 18:00 --year 2027 --plot season.png""",
 }
+
+FORMATS = {"parquet": "timeseries.parquet", "netcdf": "timeseries.nc", "csv": "timeseries.csv",
+           "czml": "constellation.czml", "zarr": "timeseries.zarr"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,18 +33,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _add_eclipse_season(sub):
-    p = sub.add_parser("eclipse-season", help="eclipse statistics of a sun-synchronous satellite "
-                       "over a calendar year", epilog=EXAMPLES["eclipse-season"],
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--altitude", type=float, required=True, metavar="KM", help="altitude [km]")
-    p.add_argument("--ltan", required=True, metavar="HH:MM",
-                   help="local time of the ascending node, e.g. 18:00 (dawn-dusk)")
-    p.add_argument("--year", type=int, required=True, metavar="YYYY")
-    p.add_argument("--step", default="60 s", metavar="S",
-                   help="time step, seconds or a duration such as '30 s' (default 60 s)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=_cmd_eclipse_season)
+def _sub(sub, name, help_):
+    return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def _step(value):
@@ -41,10 +45,171 @@ def _step(value):
         return value
 
 
+def _check_new(paths, force):
+    """Refuse to start a run whose outputs exist (unless --force) or cannot be written."""
+    for p in paths:
+        if p.exists() and not force:
+            raise ValueError(f"{p} exists; pass --force to replace it")
+
+
+# ----- twin run ------------------------------------------------------------------------------
+def _add_run(sub):
+    p = _sub(sub, "run", "run a TOML scenario and write its time series and summaries")
+    p.add_argument("scenario", metavar="SCENARIO.toml")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if "
+                   "its parent exists)")
+    p.add_argument("--format", nargs="+", default=["parquet"], choices=list(FORMATS),
+                   metavar="FMT", help=f"time-series formats: {', '.join(FORMATS)} "
+                   "(default parquet)")
+    p.add_argument("--force", action="store_true", help="replace existing outputs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.set_defaults(func=_cmd_run)
+
+
+def _summary_table(summary) -> str:
+    rows = [
+        ("satellites", f"{summary['satellites']:,}"),
+        ("sustained GB300-equivalents", f"{summary['sustained_gb300']:,.1f}"),
+        ("  per satellite", f"{summary['sustained_gb300_per_sat']:,.2f}"),
+        ("  PFLOPS FP4 / FP8 / BF16", f"{summary['sustained_pflops_fp4']:,.0f} / "
+         f"{summary['sustained_pflops_fp8']:,.0f} / {summary['sustained_pflops_bf16']:,.0f}"),
+        ("worst orbit", f"{summary['worst_orbit_gb300']:,.2f} GB300-eq "
+         f"({summary['worst_orbit_sat']}, {summary['worst_orbit_start'][:19]})"),
+        ("mean sunlit fraction", f"{summary['mean_sunlit_fraction']:.4f}"),
+        ("worst eclipse", f"{summary['worst_eclipse_min']:.1f} min"),
+        ("energy generated / used", f"{summary['energy_generated_mwh']:,.2f} / "
+         f"{summary['energy_used_mwh']:,.2f} MWh"),
+        ("energy curtailed", f"{summary['energy_curtailed_mwh']:,.2f} MWh"),
+        ("throttled / dark", f"{summary['throttled_hours']:,.1f} / "
+         f"{summary['dark_hours']:,.1f} satellite-hours"),
+    ]
+    w = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
+
+
+def _cmd_run(args):
+    from twin.export import atomic_write_text
+    from twin.scenario import Scenario
+
+    scenario = Scenario.from_toml(args.scenario)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a directory")
+    if not out.exists():
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {out}: parent directory {out.parent} does not exist")
+        out.mkdir()
+    formats = list(dict.fromkeys(args.format))
+    targets = [out / FORMATS[f] for f in formats] + [out / "per_orbit.csv", out / "summary.json"]
+    _check_new(targets, args.force)
+    result = scenario.run(progress=not args.quiet, workers=args.workers)
+    for f in formats:
+        writer = {"parquet": result.to_parquet, "netcdf": result.to_netcdf, "csv": result.to_csv,
+                  "czml": result.to_czml, "zarr": result.to_zarr}[f]
+        writer(out / FORMATS[f], overwrite=args.force)
+    po = result.per_orbit()
+    atomic_write_text(out / "per_orbit.csv", po.to_csv(index=False), overwrite=args.force)
+    atomic_write_text(out / "summary.json", json.dumps(result.summary(), indent=2) + "\n",
+                      overwrite=args.force)
+    print(_summary_table(result.summary()))
+    print(f"wrote {', '.join(str(t) for t in targets)}")
+    return 0
+
+
+# ----- twin compare --------------------------------------------------------------------------
+def _add_compare(sub):
+    p = _sub(sub, "compare", "compare one design at several altitudes (one vectorised run)")
+    p.add_argument("--altitudes", type=float, nargs="+", required=True, metavar="KM")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--ltan", metavar="HH:MM", help="sun-synchronous at this LTAN")
+    g.add_argument("--inclination", type=float, metavar="DEG", help="fixed inclination")
+    p.add_argument("--design", metavar="DESIGN.toml",
+                   help="a TOML file with the [design...] tables of the scenario format")
+    p.add_argument("--start", default="2027-01-01")
+    p.add_argument("--duration", default="365 days")
+    p.add_argument("--step", default="120 s")
+    p.add_argument("--policy", default="greedy", choices=["greedy", "reserve"])
+    p.add_argument("--json", action="store_true", help="print a list of row objects")
+    p.add_argument("--plot", metavar="FILE.png", help="save the comparison plot")
+    p.add_argument("--force", action="store_true", help="replace an existing plot file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_compare)
+
+
+def load_design_file(path):
+    """The SatelliteDesign of a TOML file holding [design...] tables."""
+    import tomllib
+
+    from twin.design import SatelliteDesign
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ValueError(f"design file {path!r} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    unknown = [k for k in data if k != "design"]
+    if unknown:
+        raise ValueError(f"{path}: unknown top-level key {unknown[0]!r}; a design file holds "
+                         "only [design.solar], [design.battery], [design.radiator], "
+                         "[design.compute] and [design.bus] tables")
+    return SatelliteDesign.from_dict(data.get("design", {}))
+
+
+def _cmd_compare(args):
+    from twin.compare import compare_altitudes
+
+    design = load_design_file(args.design) if args.design else None
+    if args.plot and Path(args.plot).exists() and not args.force:
+        raise ValueError(f"{args.plot} exists; pass --force to replace it")
+    df = compare_altitudes(args.altitudes, ltan=args.ltan, inclination_deg=args.inclination,
+                           design=design, start=args.start, duration=args.duration,
+                           step=_step(args.step), policy=args.policy, progress=not args.quiet)
+    if args.plot:
+        from twin.plots import plot_altitudes
+
+        plot_altitudes(df, path=args.plot)
+    if args.json:
+        print(json.dumps(df.to_dict(orient="records")))
+        return 0
+    show = df.copy()
+    show["battery_needed_kwh"] = show.pop("battery_needed_wh") / 1000.0
+    show["mean_array_power_kw"] = show.pop("mean_array_power_w") / 1000.0
+    with_fmt = show.to_string(index=False, float_format=lambda v: f"{v:,.2f}")
+    print(with_fmt)
+    if args.plot:
+        print(f"wrote {args.plot}")
+    return 0
+
+
+# ----- twin eclipse-season -------------------------------------------------------------------
+def _add_eclipse_season(sub):
+    p = _sub(sub, "eclipse-season", "eclipse statistics of a sun-synchronous satellite over a "
+             "calendar year")
+    p.add_argument("--altitude", type=float, required=True, metavar="KM", help="altitude [km]")
+    p.add_argument("--ltan", required=True, metavar="HH:MM",
+                   help="local time of the ascending node, e.g. 18:00 (dawn-dusk)")
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p.add_argument("--step", default="60 s", metavar="S",
+                   help="time step, seconds or a duration such as '30 s' (default 60 s)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plot", metavar="FILE.png", help="save eclipse minutes per day as a plot")
+    p.add_argument("--force", action="store_true", help="replace an existing plot file")
+    p.set_defaults(func=_cmd_eclipse_season)
+
+
 def _cmd_eclipse_season(args):
     from twin.seasons import eclipse_season
 
+    if args.plot and Path(args.plot).exists() and not args.force:
+        raise ValueError(f"{args.plot} exists; pass --force to replace it")
     stats, daily = eclipse_season(args.altitude, args.ltan, args.year, _step(args.step))
+    if args.plot:
+        from twin.plots import plot_eclipse_season
+
+        plot_eclipse_season({args.altitude: daily}, path=args.plot)
     keys = ["eclipse_hours", "days_with_eclipse", "first_day", "last_day", "worst_eclipse_min",
             "sunlit_fraction"]
     if args.json:
@@ -59,6 +224,8 @@ def _cmd_eclipse_season(args):
               "(day of year, 0-based)")
     print(f"  worst single eclipse    {stats['worst_eclipse_min']:10.2f} min")
     print(f"  mean sunlit fraction    {stats['sunlit_fraction']:10.5f}")
+    if args.plot:
+        print(f"wrote {args.plot}")
     return 0
 
 
@@ -66,9 +233,12 @@ def build_parser():
     from twin import __version__
 
     parser = _Parser(prog="twin", description="Digital twin of GPU-carrying satellite "
-                     "constellations (orbital data centers).")
+                     "constellations (orbital data centers).",
+                     epilog="run 'twin COMMAND --help' for each command's options and examples")
     parser.add_argument("--version", action="version", version=f"twin {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_run(sub)
+    _add_compare(sub)
     _add_eclipse_season(sub)
     return parser
 
@@ -77,18 +247,22 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
+        print("twin: error: give a command (run, compare, eclipse-season); see 'twin --help'",
+              file=sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OSError) as exc:
         msg = " ".join(str(exc).split())
         print(f"twin {args.command}: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         print("twin: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
     sys.exit(main())

@@ -105,7 +105,7 @@ def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
 
 def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=None,
                       start=DEFAULT_START, duration=DEFAULT_DURATION, step=DEFAULT_STEP,
-                      policy="greedy", workers=None, **options) -> pd.DataFrame:
+                      policy="greedy", workers=None, progress=False) -> pd.DataFrame:
     """One design flown at several altitudes, side by side.
 
     Give ``ltan`` for sun-synchronous orbits (inclination from J2 per altitude) or
@@ -131,7 +131,8 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
                  if ltan is not None else
                  Constellation.walker(h, inclination_deg, 1, 1, design=design, name=f"{h:g} km"))
         c = shell if c is None else c + shell
-    result = simulate(c, start, duration, step, policy=policy, workers=workers, **options)
+    result = simulate(c, start, duration, step, policy=policy, workers=workers,
+                      progress=progress)
     rows = _rows_from_result(result, [design] * len(alts))
     return rows[COMPARE_COLUMNS].reset_index(drop=True)
 

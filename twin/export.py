@@ -51,6 +51,7 @@ def atomic_path(path, overwrite=False, directory=False):
         tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, (0o777 if directory else 0o666) & ~_umask())
         if directory and p.exists():
             old = p.with_name(f".{p.name}.old")
             os.replace(p, old)
@@ -64,6 +65,12 @@ def atomic_path(path, overwrite=False, directory=False):
         elif tmp.exists():
             tmp.unlink()
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path, text: str, overwrite=True) -> None:
@@ -201,7 +208,8 @@ def to_zarr(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
     n_t = max(out.sizes.get("time", 1), 1)
     out = out.chunk({"sat": max(1, BLOCK_ROWS // n_t)}) if "sat" in out.dims else out
     with atomic_path(path, overwrite, directory=True) as tmp:
-        out.to_zarr(tmp, mode="w", consolidated=True)
+        # Zarr format 2: its string and datetime encodings are specified (format 3's are not yet)
+        out.to_zarr(tmp, mode="w", consolidated=True, zarr_format=2)
     return Path(path)
 
 

@@ -210,4 +210,6 @@ class Scenario:
         """Simulate the scenario (options go to :func:`twin.simulate`)."""
         from twin.simulate import simulate
 
-        return simulate(self.constellation(), **self.run_arguments(), **options)
+        result = simulate(self.constellation(), **self.run_arguments(), **options)
+        result.scenario = self
+        return result

@@ -58,7 +58,8 @@ def geometry(constellation, start, duration, step, *, workers=None) -> xr.Datase
 class SimulationResult:
     """What :func:`simulate` returns: the time series, the per-orbit table and totals."""
 
-    def __init__(self, dataset, per_orbit, summary, constellation, designs):
+    def __init__(self, dataset, per_orbit, summary, constellation, designs, scenario=None):
+        self.scenario = scenario
         self.dataset = dataset
         self._per_orbit = per_orbit
         self._summary = summary
@@ -72,6 +73,44 @@ class SimulationResult:
     def summary(self) -> dict:
         """Constellation totals: sustained GB300-equivalents and PFLOPS, worst orbit, energy."""
         return dict(self._summary)
+
+    # ----- exports (atomic; an existing file is replaced only with overwrite=True) ----------
+    def _metadata(self):
+        meta = {"twin.summary": self._summary}
+        if self.scenario is not None:
+            meta["twin.scenario"] = self.scenario.to_toml()
+        return meta
+
+    def to_parquet(self, path, overwrite=False):
+        """Tidy Parquet: one row per satellite and step (``sat``, ``time``, every variable);
+        units and the scenario in the file's metadata."""
+        from twin.export import to_parquet
+
+        return to_parquet(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+
+    def to_netcdf(self, path, overwrite=False):
+        """The dataset as NetCDF-4 with units and CF-style attributes."""
+        from twin.export import to_netcdf
+
+        return to_netcdf(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+
+    def to_zarr(self, path, overwrite=False):
+        """The dataset as a Zarr store (a directory)."""
+        from twin.export import to_zarr
+
+        return to_zarr(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+
+    def to_csv(self, path, overwrite=False):
+        """The tidy table as CSV."""
+        from twin.export import to_csv
+
+        return to_csv(self.dataset, path, overwrite=overwrite)
+
+    def to_czml(self, path, overwrite=False, stride=1):
+        """A CZML document to replay the run in CesiumJS (every ``stride``-th step)."""
+        from twin.export import to_czml
+
+        return to_czml(self.dataset, path, overwrite=overwrite, stride=stride)
 
     def __repr__(self):
         s = self._summary
@@ -89,8 +128,22 @@ def _physics_spec(design, policy):
     return {k: (np.asarray(v).shape[2:], np.asarray(v).dtype) for k, v in out.items()}
 
 
+def _progress_callback(progress, total, desc):
+    """A chunk-size callback and a closer from ``progress`` (True: a tqdm bar on stderr)."""
+    if not progress:
+        return None, lambda: None
+    if callable(progress):
+        return progress, lambda: None
+    import sys
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, unit="sat", desc=desc, file=sys.stderr, leave=False)
+    return bar.update, bar.close
+
+
 def simulate(constellation, start, duration, step, *, policy="greedy", workers=None,
-             design=None) -> SimulationResult:
+             design=None, progress=False) -> SimulationResult:
     """Simulate every satellite's power, battery, thermal state and compute over the run.
 
     Parameters
@@ -105,6 +158,9 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         carry housekeeping through the next eclipse.
     workers : int, optional
         Processes (default: all cores; small runs stay in-process).
+    progress : bool or callable
+        True shows a progress bar over satellites on stderr; a callable receives the number of
+        satellites of each finished chunk.
 
     Returns
     -------
@@ -142,7 +198,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         for k, arr in phys.items():
             outputs[k][start_i:stop_i] = arr
         series = dict(phys, sunlit_fraction=geo["sunlit_fraction"])
-        starts = orbit_start_offsets(geo["position_km"], inclination[start_i:stop_i], step_s)
+        starts = orbit_start_offsets(geo["teme_km"], inclination[start_i:stop_i], step_s)
         rows = per_orbit_rows(names[start_i:stop_i], times, step_s, starts, series)
         return rows, longest_shadow_s(geo["sunlit_fraction"], step_s), \
             float(geo["sunlit_fraction"].sum())
@@ -156,8 +212,13 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
 
     frames = sun_and_frames(grid.skyfield_time())
     sun_au = frames.sun_distance_km / AU_KM
-    outputs, frames, results = run_geometry(elements, grid, workers=workers, outputs_spec=spec,
-                                            extra=physics, bounds=bounds, frames=frames)
+    tick, close = _progress_callback(progress, len(elements), "simulate")
+    try:
+        outputs, frames, results = run_geometry(elements, grid, workers=workers,
+                                                outputs_spec=spec, extra=physics, bounds=bounds,
+                                                frames=frames, progress=tick)
+    finally:
+        close()
     per_orbit = pd.concat([r[0] for r in results], ignore_index=True)
     longest = np.concatenate([r[1] for r in results])
     sunlit_mean = sum(r[2] for r in results) / (len(elements) * grid.n)

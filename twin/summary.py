@@ -1,9 +1,10 @@
 """Per-orbit and constellation summaries.
 
 An orbit of a satellite starts at its ascending-node crossing: the instant its inertial
-position crosses the equator northbound, interpolated linearly between steps.  For orbits
-within 0.1 deg of the equator (where the node is undefined) it starts at the crossing of a
-fixed inertial meridian (GCRS x axis) in the direction of motion.  The partial orbits before
+position crosses the equator of date northbound (z = 0 in TEME, the frame of SGP4's elements,
+so the geodetic latitude is 0 there), interpolated linearly between steps.  For orbits within
+0.1 deg of the equator (where the node is undefined) it starts at the crossing of a fixed
+inertial meridian (TEME x axis) in the direction of motion.  The partial orbits before
 the first and after the last crossing are kept with ``complete=False``.
 
 Every per-orbit quantity integrates the step series exactly over [start, end): sample k holds
@@ -31,7 +32,7 @@ PER_ORBIT_COLUMNS = [
 def orbit_start_offsets(position_km, inclination_deg, step_s):
     """Orbit start times [s from the run start] of each satellite, as a list of arrays.
 
-    ``position_km`` (n, T, 3) inertial positions; ``inclination_deg`` (n,).
+    ``position_km`` (n, T, 3) inertial positions (TEME); ``inclination_deg`` (n,).
     """
     x, y, z = position_km[..., 0], position_km[..., 1], position_km[..., 2]
     inc = np.asarray(inclination_deg, float)
@@ -76,19 +77,18 @@ def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
     }
     frames = []
     for i, name in enumerate(names):
-        b = np.concatenate([[0.0], starts[i][(starts[i] > 0) & (starts[i] < span)], [span]])
-        b = np.unique(b)
+        s_i = starts[i]
+        eps = 1e-6 * step_s
+        b = np.concatenate([[0.0], s_i[(s_i > eps) & (s_i < span - eps)], [span]])
         t0, t1 = b[:-1], b[1:]
         dur = t1 - t0
+        complete = np.ones(len(t0), bool)
+        complete[0] = len(s_i) > 0 and s_i[0] <= eps      # the run starts at a node
+        complete[-1] = False                               # the run's end is not a node
         row = {"sat": name, "orbit": np.arange(len(t0)),
                "start": times[0] + (t0 * 1e9).astype("timedelta64[ns]"),
                "end": times[0] + (t1 * 1e9).astype("timedelta64[ns]"),
-               "complete": np.ones(len(t0), bool), "duration_min": dur / 60.0}
-        row["complete"][0] = len(starts[i]) > 0 and np.isclose(t0[0], starts[i][0]) \
-            if len(starts[i]) else False
-        row["complete"][-1] = False
-        if len(t0) == 1:
-            row["complete"][0] = False
+               "complete": complete, "duration_min": dur / 60.0}
         one = {k: (v[i] if np.ndim(v) == 2 else v) for k, v in series.items()}
         for col, f in integrands.items():
             x = np.asarray(f(one), float)
