@@ -134,15 +134,58 @@ def _put_components(out, key, comps):
         out[key][..., i] = comp
 
 
-def make_geometry_kernel(satrecs, jd, fr, frames, earth_radius_km=EARTH_RADIUS_KM, extra=None):
-    """A chunk kernel for :func:`ephemeris.parallel.run_chunks` filling GEOMETRY_OUTPUTS.
+PROPAGATORS = ("sgp4", "j2")
 
-    ``extra(start, stop, geo, outputs)`` (optional) runs on the chunk's geometry afterwards
-    (the twin's physics plugs in here) and its return value is the chunk's result.
+
+class GeometryJob:
+    """The per-chunk work of a run, picklable so a Dask worker can run it from elements alone.
+
+    Calling ``job(start, stop, outputs)`` propagates satellites ``start:stop`` (rows of
+    ``elements``), computes their geometry into ``outputs`` (arrays indexed like
+    ``elements``; missing keys are skipped) and runs ``extra(start, stop, geo, outputs)``.
+    ``propagator="j2"`` uses :func:`ephemeris.j2.propagate_j2` for designed satellites;
+    catalogued ones (source "tle"/"omm") always use SGP4.
     """
-    def kernel(start, stop, outputs):
-        r, v, err = propagate(satrecs[start:stop], jd, fr)
-        geo = geometry_from_states(r, v, frames, earth_radius_km,
+
+    def __init__(self, elements, jd, fr, frames, earth_radius_km=EARTH_RADIUS_KM, extra=None,
+                 propagator="sgp4"):
+        if propagator not in PROPAGATORS:
+            raise ValueError(f"propagator={propagator!r} is not available; allowed: "
+                             f"{', '.join(PROPAGATORS)}")
+        self.elements = elements
+        self.jd, self.fr, self.frames = jd, fr, frames
+        self.earth_radius_km = earth_radius_km
+        self.extra = extra
+        self.propagator = propagator
+
+    def subset(self, start, stop):
+        """The same job for satellites ``start:stop`` only (rows renumbered from 0)."""
+        extra = self.extra.subset(start, stop) if self.extra is not None else None
+        return GeometryJob(self.elements.iloc[start:stop].reset_index(drop=True), self.jd,
+                           self.fr, self.frames, self.earth_radius_km, extra, self.propagator)
+
+    def _states(self, start, stop):
+        el = self.elements.iloc[start:stop]
+        satrecs = satrecs_from_elements(el)
+        if self.propagator == "sgp4":
+            return propagate(satrecs, self.jd, self.fr)
+        from ephemeris.j2 import propagate_j2
+
+        cat = el["source"].isin(["tle", "omm"]).to_numpy()
+        if not cat.any():
+            return propagate_j2(satrecs, self.jd, self.fr)
+        r = np.empty((stop - start, len(self.jd), 3))
+        v = np.empty_like(r)
+        err = np.zeros((stop - start, len(self.jd)), np.uint8)
+        for mask, fn in ((cat, propagate), (~cat, propagate_j2)):
+            if mask.any():
+                idx = np.flatnonzero(mask)
+                r[idx], v[idx], err[idx] = fn([satrecs[i] for i in idx], self.jd, self.fr)
+        return r, v, err
+
+    def __call__(self, start, stop, outputs):
+        r, v, err = self._states(start, stop)
+        geo = geometry_from_states(r, v, self.frames, self.earth_radius_km,
                                    out={k: a[start:stop] for k, a in outputs.items()
                                         if k in GEOMETRY_OUTPUTS})
         geo["valid"] = err == 0
@@ -152,10 +195,9 @@ def make_geometry_kernel(satrecs, jd, fr, frames, earth_radius_km=EARTH_RADIUS_K
         if "valid" in outputs:
             outputs["valid"][start:stop] = geo["valid"]
         res = (start, err) if err.any() else (start, None)
-        if extra is not None:
-            return res, extra(start, stop, geo, outputs)
+        if self.extra is not None:
+            return res, self.extra(start, stop, geo, outputs)
         return res, None
-    return kernel
 
 
 def elements_coords(elements: pd.DataFrame) -> dict:
@@ -174,16 +216,31 @@ def elements_from_dataset(ds: xr.Dataset) -> pd.DataFrame:
     return df[ELEMENT_COLUMNS]
 
 
+def allocate(n, t, spec, shared):
+    alloc = parallel.shared_array if shared else (lambda shape, dtype: np.zeros(shape, dtype))
+    return {k: alloc((n, t) + tuple(tail), dtype) for k, (tail, dtype) in spec.items()}
+
+
+def report_errors(results, elements, times):
+    """Warn, by name, about satellites SGP4 could not propagate (from chunk results)."""
+    err_rows = [(s, e) for (s, e), _ in results if e is not None]
+    if err_rows:
+        n = len(elements)
+        err = np.zeros((n, len(times)), np.uint8)
+        for s, e in err_rows:
+            err[s:s + len(e)] = e
+        warn_errors(describe_errors(err, elements["name"].to_numpy(), times))
+
+
 def run_geometry(elements: pd.DataFrame, grid: TimeGrid, *, workers=None, chunk_sats=None,
                  outputs_spec=None, extra=None, progress=None, keep=True, bounds=None,
-                 frames=None):
+                 frames=None, propagator="sgp4"):
     """Propagate and compute geometry for every satellite; returns (outputs, frames, results).
 
     ``outputs_spec`` adds per-(sat, time) outputs (name -> (trailing shape, dtype)) that
     ``extra`` fills; ``keep=False`` allocates no geometry outputs at all (summary mode);
     ``bounds`` overrides the chunks [(start, stop), ...]; ``frames`` reuses the Sun and frames.
     """
-    satrecs = satrecs_from_elements(elements)
     jd, fr = grid.jd_utc()
     if frames is None:
         frames = sun_and_frames(grid.skyfield_time())
@@ -193,16 +250,10 @@ def run_geometry(elements: pd.DataFrame, grid: TimeGrid, *, workers=None, chunk_
     bounds = bounds or parallel.chunk_bounds(n, t, chunk_sats)
     workers = parallel.default_workers() if workers is None else workers
     par = workers > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
-    alloc = parallel.shared_array if par else (lambda shape, dtype: np.zeros(shape, dtype))
-    outputs = {k: alloc((n, t) + tail, dtype) for k, (tail, dtype) in spec.items()}
-    kernel = make_geometry_kernel(satrecs, jd, fr, frames, extra=extra)
-    results = parallel.run_chunks(kernel, bounds, outputs, t, workers if par else 1, progress)
-    err_rows = [(s, e) for (s, e), _ in results if e is not None]
-    if err_rows:
-        err = np.zeros((n, t), np.uint8)
-        for s, e in err_rows:
-            err[s:s + len(e)] = e
-        warn_errors(describe_errors(err, elements["name"].to_numpy(), grid.times))
+    outputs = allocate(n, t, spec, par)
+    job = GeometryJob(elements, jd, fr, frames, extra=extra, propagator=propagator)
+    results = parallel.run_chunks(job, bounds, outputs, t, workers if par else 1, progress)
+    report_errors(results, elements, grid.times)
     return outputs, frames, [x for _, x in results]
 
 

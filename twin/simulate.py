@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from ephemeris import parallel
-from ephemeris.geometry import build_dataset, geometry_dataset, run_geometry
+from ephemeris.geometry import build_dataset, geometry_dataset
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.summary import constellation_summary, longest_shadow_s, orbit_start_offsets, \
@@ -75,7 +75,13 @@ class SimulationResult:
         return dict(self._summary)
 
     # ----- exports (atomic; an existing file is replaced only with overwrite=True) ----------
+    def _need_timeseries(self):
+        if "sunlit_fraction" not in self.dataset:
+            raise ValueError("this result has no time series (simulate(..., timeseries=False)); "
+                             "run with timeseries=True or store='run.zarr' to export one")
+
     def _metadata(self):
+        self._need_timeseries()
         meta = {"twin.summary": self._summary}
         if self.scenario is not None:
             meta["twin.scenario"] = self.scenario.to_toml()
@@ -104,12 +110,14 @@ class SimulationResult:
         """The tidy table as CSV."""
         from twin.export import to_csv
 
+        self._need_timeseries()
         return to_csv(self.dataset, path, overwrite=overwrite)
 
     def to_czml(self, path, overwrite=False, stride=1):
         """A CZML document to replay the run in CesiumJS (every ``stride``-th step)."""
         from twin.export import to_czml
 
+        self._need_timeseries()
         return to_czml(self.dataset, path, overwrite=overwrite, stride=stride)
 
     def __repr__(self):
@@ -128,6 +136,82 @@ def _physics_spec(design, policy):
     return {k: (np.asarray(v).shape[2:], np.asarray(v).dtype) for k, v in out.items()}
 
 
+class PhysicsStep:
+    """The twin's per-chunk work after geometry (picklable; see GeometryJob.extra).
+
+    Runs :func:`twin.physics.run_physics` on each run of satellites of one shell inside the
+    chunk (with that shell's design), writes the time series into ``outputs`` (or a Zarr
+    ``store`` region), and returns the chunk's per-orbit rows, longest shadow per satellite
+    and sum of sunlit fraction.
+    """
+
+    def __init__(self, designs, design_index, names, inclination_deg, times, step_s,
+                 sun_distance_au, policy, store=None, offset=0, store_vars=None):
+        self.designs = designs
+        self.design_index = np.asarray(design_index)
+        self.names = np.asarray(names, dtype=object)
+        self.inclination_deg = np.asarray(inclination_deg, float)
+        self.times, self.step_s = times, step_s
+        self.sun_distance_au = sun_distance_au
+        self.policy = policy
+        self.store, self.offset, self.store_vars = store, offset, store_vars
+
+    def subset(self, start, stop):
+        return PhysicsStep(self.designs, self.design_index[start:stop], self.names[start:stop],
+                           self.inclination_deg[start:stop], self.times, self.step_s,
+                           self.sun_distance_au, self.policy, self.store, self.offset + start,
+                           self.store_vars)
+
+    def __call__(self, start, stop, geo, outputs):
+        from twin.physics import run_physics
+
+        idx = self.design_index[start:stop]
+        cuts = np.flatnonzero(np.diff(idx)) + 1
+        phys = {}
+        for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])):
+            part = run_physics(self.designs[idx[a]], geo["sunlit_fraction"][a:b],
+                               self.sun_distance_au, geo["sun_rsw"][a:b], geo["alt_km"][a:b],
+                               geo["valid"][a:b], self.step_s, policy=self.policy)
+            for k, arr in part.items():
+                if k in outputs:
+                    outputs[k][start + a:start + b] = arr
+                else:
+                    phys.setdefault(k, np.empty((stop - start,) + arr.shape[1:], arr.dtype))
+                    phys[k][a:b] = arr
+        series = {k: outputs[k][start:stop] if k in outputs else phys[k]
+                  for k in ("array_power_w", "load_power_w", "curtailed_power_w", "battery_wh",
+                            "gpu_temp_c", "throttled", "dark", "throughput_gb300")}
+        series["sunlit_fraction"] = geo["sunlit_fraction"]
+        if self.store is not None:
+            self._write_store(start, stop, geo, {k: outputs[k][start:stop] if k in outputs
+                                                 else phys[k] for k in self.store_vars
+                                                 if k in outputs or k in phys})
+        starts = orbit_start_offsets(geo["teme_km"], self.inclination_deg[start:stop],
+                                     self.step_s)
+        rows = per_orbit_rows(self.names[start:stop], self.times, self.step_s, starts, series)
+        return rows, longest_shadow_s(geo["sunlit_fraction"], self.step_s), \
+            geo["sunlit_fraction"].sum(axis=1)
+
+    def _write_store(self, start, stop, geo, phys):
+        from ephemeris.geometry import GEOMETRY_OUTPUTS
+
+        data = {}
+        for k in self.store_vars:
+            arr = geo[k] if k in GEOMETRY_OUTPUTS else phys.get(k)
+            if arr is None:
+                continue
+            dims = ("sat", "time") + (("xyz",) if k == "position_km" else
+                                      ("rsw",) if k == "sun_rsw" else ())
+            arr = np.asarray(arr)
+            data[k] = (dims, arr.astype(np.int8) if arr.dtype == bool else arr)
+        a, b = self.offset + start, self.offset + stop
+        xr.Dataset(data).to_zarr(self.store, region={"sat": slice(a, b), "time": slice(None)},
+                                 mode="r+", zarr_format=2)
+
+
+ENGINES = ("local", "dask")
+
+
 def _progress_callback(progress, total, desc):
     """A chunk-size callback and a closer from ``progress`` (True: a tqdm bar on stderr)."""
     if not progress:
@@ -143,7 +227,9 @@ def _progress_callback(progress, total, desc):
 
 
 def simulate(constellation, start, duration, step, *, policy="greedy", workers=None,
-             design=None, progress=False) -> SimulationResult:
+             design=None, progress=False, timeseries=True, store=None, engine="local",
+             scheduler=None, propagator="sgp4", chunk_sats=None,
+             overwrite=False) -> SimulationResult:
     """Simulate every satellite's power, battery, thermal state and compute over the run.
 
     Parameters
@@ -161,6 +247,21 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     progress : bool or callable
         True shows a progress bar over satellites on stderr; a callable receives the number of
         satellites of each finished chunk.
+    timeseries : bool
+        False streams chunks of satellites through the pipeline and keeps only the per-orbit
+        rows and totals (memory bounded by the chunk); ``.dataset`` then holds no time series.
+    store : str or path, optional
+        Stream the full time series chunk by chunk into this Zarr store (a directory) instead
+        of memory; ``.dataset`` is then opened lazily from it.  ``overwrite`` allows replacing
+        an existing store.
+    engine : {"local", "dask"}
+        "dask" runs one task per chunk on a ``dask.distributed`` client: a ``LocalCluster``
+        (``workers`` processes) or the scheduler at ``scheduler``; tasks receive the chunk's
+        elements, not propagated arrays.
+    propagator : {"sgp4", "j2"}
+        "j2": the analytic secular-J2 propagator for designed shells (catalogs always SGP4).
+    chunk_sats : int, optional
+        Satellites per chunk (default: about 400,000 satellite-steps).
 
     Returns
     -------
@@ -169,14 +270,25 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     ``gpu_power_w``, ``throughput_gb300`` and more, each with ``units``), ``.per_orbit()`` and
     ``.summary()``.
     """
+    from ephemeris.geometry import GEOMETRY_OUTPUTS, PROPAGATORS, GeometryJob, allocate, \
+        report_errors
+    from ephemeris.sun import AU_KM, sun_and_frames
     from twin.design import SatelliteDesign
-    from twin.physics import VARIABLE_ATTRS, run_physics
+    from twin.physics import VARIABLE_ATTRS
 
     _check_constellation(constellation)
     if policy not in POLICIES:
         raise ValueError(f"policy={policy!r} is not a battery policy; allowed: {POLICIES}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not available; allowed: {', '.join(ENGINES)}")
+    if propagator not in PROPAGATORS:
+        raise ValueError(f"propagator={propagator!r} is not available; allowed: "
+                         f"{', '.join(PROPAGATORS)}")
     if design is not None and not isinstance(design, SatelliteDesign):
         raise TypeError(f"design must be a twin.SatelliteDesign, got {type(design).__name__}")
+    if store is not None and not timeseries:
+        raise ValueError("store= streams the time series; it cannot be combined with "
+                         "timeseries=False")
     grid = make_time_grid(start, duration, step)
     elements = constellation.resolved(grid.start)
     designs = constellation.designs(design if design is not None else SatelliteDesign())
@@ -184,46 +296,147 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         if not isinstance(d, SatelliteDesign):
             raise TypeError(f"shell {sh.name!r}: design must be a twin.SatelliteDesign, got "
                             f"{type(d).__name__}")
-    shell_of_sat = constellation.shell_index()
+    n, t = len(elements), grid.n
+    check_memory(n, t, timeseries and store is None)
     spec = _physics_spec(designs[0], policy)
-    names = elements["name"].to_numpy(dtype=object)
-    inclination = elements["inclination_deg"].to_numpy(float)
-    times, step_s = grid.times, grid.step_s
-    sun_au = None
-
-    def physics(start_i, stop_i, geo, outputs):
-        d = designs[shell_of_sat[start_i]]
-        phys = run_physics(d, geo["sunlit_fraction"], sun_au, geo["sun_rsw"], geo["alt_km"],
-                           geo["valid"], step_s, policy=policy)
-        for k, arr in phys.items():
-            outputs[k][start_i:stop_i] = arr
-        series = dict(phys, sunlit_fraction=geo["sunlit_fraction"])
-        starts = orbit_start_offsets(geo["teme_km"], inclination[start_i:stop_i], step_s)
-        rows = per_orbit_rows(names[start_i:stop_i], times, step_s, starts, series)
-        return rows, longest_shadow_s(geo["sunlit_fraction"], step_s), \
-            float(geo["sunlit_fraction"].sum())
-
-    # chunks never cross shells, so one design per chunk
-    bounds = []
-    edges = np.concatenate([[0], np.cumsum([len(s.elements) for s in constellation.shells])])
-    for a, b in zip(edges[:-1], edges[1:]):
-        bounds += [(a + s, a + e) for s, e in parallel.chunk_bounds(int(b - a), grid.n)]
-    from ephemeris.sun import AU_KM, sun_and_frames
-
     frames = sun_and_frames(grid.skyfield_time())
     sun_au = frames.sun_distance_km / AU_KM
-    tick, close = _progress_callback(progress, len(elements), "simulate")
+    bounds = parallel.chunk_bounds(n, t, chunk_sats)
+    store_vars = None
+    if store is not None:
+        store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
+        _create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
+    step_fn = PhysicsStep(designs, constellation.shell_index(), elements["name"].to_numpy(),
+                          elements["inclination_deg"].to_numpy(float), grid.times, grid.step_s,
+                          sun_au, policy, store=None if store is None else str(store),
+                          store_vars=store_vars)
+    jd, fr = grid.jd_utc()
+    job = GeometryJob(elements, jd, fr, frames, extra=step_fn, propagator=propagator)
+    keep = timeseries and store is None
+    full_spec = {**GEOMETRY_OUTPUTS, **spec} if keep else {}
+    tick, close = _progress_callback(progress, n, "simulate")
     try:
-        outputs, frames, results = run_geometry(elements, grid, workers=workers,
-                                                outputs_spec=spec, extra=physics, bounds=bounds,
-                                                frames=frames, progress=tick)
+        if engine == "dask":
+            outputs, results = _run_dask(job, bounds, full_spec, n, t, workers, scheduler, tick)
+        else:
+            w = parallel.default_workers() if workers is None else workers
+            par = w > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
+            outputs = allocate(n, t, full_spec, par)
+            results = parallel.run_chunks(job, bounds, outputs, t, w if par else 1, tick)
     finally:
         close()
+    report_errors(results, elements, grid.times)
+    results = [x for _, x in results]
     per_orbit = pd.concat([r[0] for r in results], ignore_index=True)
     longest = np.concatenate([r[1] for r in results])
-    sunlit_mean = sum(r[2] for r in results) / (len(elements) * grid.n)
-    ds = build_dataset(elements, grid, frames, outputs, attrs=VARIABLE_ATTRS)
-    ds.attrs["policy"] = policy
-    summary = constellation_summary(per_orbit, len(elements), sunlit_mean,
+    sunlit_mean = float(np.concatenate([r[2] for r in results]).sum()) / (n * t)
+    if store is not None:
+        ds = xr.open_zarr(store, zarr_format=2)
+    else:
+        ds = build_dataset(elements, grid, frames, outputs, attrs=VARIABLE_ATTRS)
+    ds.attrs.update(policy=policy, propagator=propagator, timeseries=int(bool(timeseries)))
+    summary = constellation_summary(per_orbit, n, sunlit_mean,
                                     worst_eclipse_s=float(longest.max()))
     return SimulationResult(ds, per_orbit, summary, constellation, designs)
+
+
+#: Refuse in-memory time series above this many bytes (use timeseries=False or store=).
+MAX_IN_MEMORY_BYTES = 16 * 2**30
+#: Approximate bytes per satellite-step of an in-memory simulation (all variables).
+BYTES_PER_SAT_STEP = 290
+
+
+def check_memory(n_sat, n_time, in_memory):
+    need = n_sat * n_time * BYTES_PER_SAT_STEP
+    if in_memory and need > MAX_IN_MEMORY_BYTES:
+        raise ValueError(
+            f"the time series of {n_sat:,} satellites x {n_time:,} steps needs about "
+            f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
+            "run with timeseries=False (per-orbit rows and totals only) or store='run.zarr' "
+            "to stream the time series to disk")
+
+
+def _create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
+    """An empty Zarr store with every variable, chunked like the run (sat chunks)."""
+    import dask.array as da
+
+    from ephemeris.geometry import ATTRS, GEOMETRY_OUTPUTS, build_dataset
+    from twin.export import _check_target
+
+    p = _check_target(store, overwrite)
+    if p.exists():
+        import shutil
+
+        shutil.rmtree(p)
+    n, t = len(elements), grid.n
+    size = bounds[0][1] - bounds[0][0]
+    template = {}
+    for k, (tail, dtype) in {**GEOMETRY_OUTPUTS, **spec}.items():
+        dt = np.int8 if np.dtype(dtype) == bool else dtype
+        template[k] = da.zeros((n, t) + tuple(tail), dtype=dt,
+                               chunks=(size, t) + tuple(tail))
+    ds = build_dataset(elements, grid, frames, template, attrs={**ATTRS, **attrs})
+    for k in ds.data_vars:
+        ds[k].encoding = {}
+    ds.to_zarr(store, compute=False, mode="w", zarr_format=2, consolidated=True)
+
+
+def _run_dask(job, bounds, spec, n, t, workers, scheduler, tick):
+    """One Dask task per chunk on a distributed client; returns (outputs, results)."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    from ephemeris.geometry import allocate
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers or parallel.default_workers(),
+                               threads_per_worker=1, processes=True, dashboard_address=":0")
+        client = Client(cluster)
+    try:
+        import sys
+
+        if client.dashboard_link:
+            print(f"dask dashboard: {client.dashboard_link}", file=sys.stderr)
+        outputs = allocate(n, t, spec, False)
+        futures = {client.submit(_dask_chunk, job.subset(a, b), b - a, list(spec),
+                                 pure=False): (a, b) for a, b in bounds}
+        results = [None] * len(bounds)
+        order = {b: i for i, b in enumerate(bounds)}
+        for fut in as_completed(futures):
+            a, b = futures[fut]
+            (res_start, err), extra, arrays = fut.result()
+            for k, arr in arrays.items():
+                outputs[k][a:b] = arr
+            results[order[(a, b)]] = ((a, err), extra)
+            if tick:
+                tick(b - a)
+        return outputs, results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_chunk(job, n, names):
+    """A Dask task: run one chunk from its elements; return its results and arrays."""
+    import os
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from ephemeris.geometry import GEOMETRY_OUTPUTS, allocate
+
+    spec = {k: v for k, v in _spec_for(job, names).items()}
+    outputs = allocate(n, len(job.jd), spec, False)
+    res, extra = job(0, n, outputs)
+    return res, extra, outputs
+
+
+def _spec_for(job, names):
+    from ephemeris.geometry import GEOMETRY_OUTPUTS
+
+    if not names:
+        return {}
+    spec = dict(GEOMETRY_OUTPUTS)
+    spec.update(_physics_spec(job.extra.designs[0], job.extra.policy))
+    return {k: spec[k] for k in names}

@@ -50,10 +50,44 @@ def orbit_start_offsets(position_km, inclination_deg, step_s):
     return out
 
 
-def _integral_at(cum, x, t_s, step_s):
-    """Integral from 0 to t_s of the piecewise-constant series x (cum = its cumulative sum)."""
-    k = np.minimum((t_s // step_s).astype(int), len(x) - 1)
-    return cum[k] * step_s + x[k] * (t_s - k * step_s)
+def _segments(starts, n_t, step_s):
+    """Flattened orbit segments of a chunk: (sat index, t0, t1, complete), all 1-D."""
+    span = n_t * step_s
+    eps = 1e-6 * step_s
+    sat, t0, t1, comp = [], [], [], []
+    for i, s_i in enumerate(starts):
+        b = np.concatenate([[0.0], s_i[(s_i > eps) & (s_i < span - eps)], [span]])
+        c = np.ones(len(b) - 1, bool)
+        c[0] = len(s_i) > 0 and s_i[0] <= eps      # the run starts exactly at a node
+        c[-1] = False                              # the run's end is not a node
+        sat.append(np.full(len(b) - 1, i))
+        t0.append(b[:-1])
+        t1.append(b[1:])
+        comp.append(c)
+    return (np.concatenate(sat), np.concatenate(t0), np.concatenate(t1), np.concatenate(comp))
+
+
+def _integrals(x, sat, t0, t1, step_s):
+    """Integral over [t0, t1) of each satellite's piecewise-constant series x (n, T) [x*s]."""
+    n, n_t = x.shape
+    cum = np.zeros((n, n_t + 1))
+    np.cumsum(x, axis=1, out=cum[:, 1:])
+
+    def at(t):
+        k = np.minimum((t // step_s).astype(np.int64), n_t - 1)
+        return cum[sat, k] * step_s + x[sat, k] * (t - k * step_s)
+
+    return at(t1) - at(t0)
+
+
+def _extreme(ufunc, x, sat, t0, t1, step_s):
+    """min or max of each segment's samples (those whose step overlaps [t0, t1))."""
+    n, n_t = x.shape
+    k0 = np.floor(t0 / step_s + 1e-9).astype(np.int64)
+    k1 = np.maximum(np.ceil(t1 / step_s - 1e-9).astype(np.int64), k0 + 1)
+    flat = x.reshape(-1)
+    part = ufunc.reduceat(flat, sat * n_t + k0)          # [k0_j, k0_{j+1}) within the sat
+    return ufunc(part, flat[sat * n_t + k1 - 1])         # plus the sample shared with the next
 
 
 def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
@@ -61,49 +95,33 @@ def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
 
     ``series`` must hold ``sunlit_fraction``, ``array_power_w``, ``load_power_w``,
     ``curtailed_power_w``, ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and
-    ``throughput_gb300``.
+    ``throughput_gb300``.  Vectorised over all orbits of all satellites of the chunk.
     """
     n_t = len(times)
-    span = n_t * step_s
-    integrands = {
-        "eclipse_min": lambda s: (1.0 - s["sunlit_fraction"]) / 60.0,
-        "sunlit_fraction": lambda s: s["sunlit_fraction"],
-        "energy_generated_wh": lambda s: s["array_power_w"] / 3600.0,
-        "energy_used_wh": lambda s: s["load_power_w"] / 3600.0,
-        "energy_curtailed_wh": lambda s: s["curtailed_power_w"] / 3600.0,
-        "throttled_min": lambda s: s["throttled"] / 60.0,
-        "dark_min": lambda s: s["dark"] / 60.0,
-        "sustained_gb300": lambda s: s["throughput_gb300"],
-    }
-    frames = []
-    for i, name in enumerate(names):
-        s_i = starts[i]
-        eps = 1e-6 * step_s
-        b = np.concatenate([[0.0], s_i[(s_i > eps) & (s_i < span - eps)], [span]])
-        t0, t1 = b[:-1], b[1:]
-        dur = t1 - t0
-        complete = np.ones(len(t0), bool)
-        complete[0] = len(s_i) > 0 and s_i[0] <= eps      # the run starts at a node
-        complete[-1] = False                               # the run's end is not a node
-        row = {"sat": name, "orbit": np.arange(len(t0)),
-               "start": times[0] + (t0 * 1e9).astype("timedelta64[ns]"),
-               "end": times[0] + (t1 * 1e9).astype("timedelta64[ns]"),
-               "complete": complete, "duration_min": dur / 60.0}
-        one = {k: (v[i] if np.ndim(v) == 2 else v) for k, v in series.items()}
-        for col, f in integrands.items():
-            x = np.asarray(f(one), float)
-            cum = np.concatenate([[0.0], np.cumsum(x)])
-            val = _integral_at(cum, np.append(x, x[-1]), t1, step_s) \
-                - _integral_at(cum, np.append(x, x[-1]), t0, step_s)
-            row[col] = val / dur if col in ("sunlit_fraction", "sustained_gb300") else val
-        k0 = np.floor(t0 / step_s + 1e-9).astype(int)
-        k1 = np.maximum(np.ceil(t1 / step_s - 1e-9).astype(int), k0 + 1)
-        row["min_battery_wh"] = np.array([one["battery_wh"][a:b].min() for a, b in zip(k0, k1)])
-        row["max_gpu_temp_c"] = np.array([one["gpu_temp_c"][a:b].max() for a, b in zip(k0, k1)])
-        frames.append(pd.DataFrame(row))
-    if not frames:
-        return pd.DataFrame(columns=PER_ORBIT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[PER_ORBIT_COLUMNS]
+    sat, t0, t1, complete = _segments(starts, n_t, step_s)
+    dur = t1 - t0
+    f = lambda k: np.asarray(series[k], float)  # noqa: E731
+    integ = lambda x: _integrals(x, sat, t0, t1, step_s)  # noqa: E731
+    orbit = np.arange(len(sat)) - np.searchsorted(sat, sat)   # 0, 1, ... within each sat
+    out = pd.DataFrame({
+        "sat": np.asarray(names, dtype=object)[sat],
+        "orbit": orbit,
+        "start": times[0] + (t0 * 1e9).astype("timedelta64[ns]"),
+        "end": times[0] + (t1 * 1e9).astype("timedelta64[ns]"),
+        "complete": complete,
+        "duration_min": dur / 60.0,
+        "eclipse_min": integ(1.0 - f("sunlit_fraction")) / 60.0,
+        "sunlit_fraction": integ(f("sunlit_fraction")) / dur,
+        "energy_generated_wh": integ(f("array_power_w")) / 3600.0,
+        "energy_used_wh": integ(f("load_power_w")) / 3600.0,
+        "energy_curtailed_wh": integ(f("curtailed_power_w")) / 3600.0,
+        "min_battery_wh": _extreme(np.minimum, f("battery_wh"), sat, t0, t1, step_s),
+        "max_gpu_temp_c": _extreme(np.maximum, f("gpu_temp_c"), sat, t0, t1, step_s),
+        "throttled_min": integ(f("throttled")) / 60.0,
+        "dark_min": integ(f("dark")) / 60.0,
+        "sustained_gb300": integ(f("throughput_gb300")) / dur,
+    })
+    return out[PER_ORBIT_COLUMNS]
 
 
 def longest_shadow_s(sunlit_fraction, step_s):
