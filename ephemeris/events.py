@@ -37,7 +37,7 @@ def _boundary_function(kind):
     return lambda a, b, c: c - (b - a)
 
 
-def _refine(satrecs, sat_idx, t_lo, t_hi, start, sun_interp, kind, earth_radius_km):
+def _refine(satrecs, sat_idx, t_lo, t_hi, start, sun_interp, kind, earth_radius_km, j2_sats):
     """Bisection of the shadow boundary in [t_lo, t_hi] (seconds from ``start``) per bracket."""
     g = _boundary_function(kind)
     jd0 = (np.datetime64(start, "ns") - np.datetime64(0, "ns")) / np.timedelta64(1, "D") + 2440587.5
@@ -49,7 +49,12 @@ def _refine(satrecs, sat_idx, t_lo, t_hi, start, sun_interp, kind, earth_radius_
         fr = frac0 + t / 86400.0
         for s in np.unique(sat_idx):
             m = sat_idx == s
-            _, rr, _ = satrecs[s].sgp4_array(np.full(m.sum(), whole0), fr[m])
+            if j2_sats[s]:
+                from ephemeris.j2 import propagate_j2
+
+                rr = propagate_j2([satrecs[s]], np.full(m.sum(), whole0), fr[m])[0][0]
+            else:
+                _, rr, _ = satrecs[s].sgp4_array(np.full(m.sum(), whole0), fr[m])
             r[m] = rr
         a, b, c = shadow_angles(r, sun_interp(t), earth_radius_km)
         return g(a, b, c)
@@ -107,8 +112,13 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
     rows = []
     satrecs = None
     sun_interp = None
+    propagator = dataset.attrs.get("propagator", "sgp4")
     if refine:
-        satrecs = satrecs_from_elements(elements_from_dataset(dataset))
+        elements = elements_from_dataset(dataset)
+        satrecs = satrecs_from_elements(elements)
+        j2_sats = ~elements["source"].isin(["tle", "omm"]).to_numpy()
+        if propagator != "j2":
+            j2_sats[:] = False
         offs = (times - times[0]) / np.timedelta64(1, "s")
         grid_off = np.concatenate([offs, [offs[-1] + step_s]])
         sun = sun_and_frames(skyfield_time(times[0], grid_off)).sun_teme_km
@@ -131,11 +141,11 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
             m = ~start_clip
             if m.any():
                 t_start[m] = _refine(satrecs, row[m], (first[m] - 1) * step_s, first[m] * step_s,
-                                     times[0], sun_interp, kind, earth_r)
+                                     times[0], sun_interp, kind, earth_r, j2_sats)
             m = ~end_clip
             if m.any():
                 t_end[m] = _refine(satrecs, row[m], last[m] * step_s, (last[m] + 1) * step_s,
-                                   times[0], sun_interp, kind, earth_r)
+                                   times[0], sun_interp, kind, earth_r, j2_sats)
         cum = np.concatenate([np.zeros((sf.shape[0], 1)), np.cumsum(1.0 - sf, axis=1)], axis=1)
         shadow = (cum[row, last + 1] - cum[row, first]) * step_s
         to_time = lambda s: times[0] + (s * 1e9).astype("timedelta64[ns]")  # noqa: E731

@@ -64,6 +64,12 @@ def _add_run(sub):
     p.add_argument("--force", action="store_true", help="replace existing outputs")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--dask", action="store_true", help="run the chunks as Dask tasks (a "
+                   "LocalCluster unless --scheduler is given)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. "
+                   "tcp://10.0.0.5:8786 (implies --dask)")
+    p.add_argument("--summary-only", action="store_true", help="keep per-orbit rows and totals "
+                   "only (no time series; for very large constellations)")
     p.set_defaults(func=_cmd_run)
 
 
@@ -100,10 +106,16 @@ def _cmd_run(args):
         if not out.parent.is_dir():
             raise ValueError(f"--out {out}: parent directory {out.parent} does not exist")
         out.mkdir()
-    formats = list(dict.fromkeys(args.format))
+    summary_only = args.summary_only or scenario.simulation.get("timeseries") is False
+    formats = [] if summary_only else list(dict.fromkeys(args.format))
     targets = [out / FORMATS[f] for f in formats] + [out / "per_orbit.csv", out / "summary.json"]
     _check_new(targets, args.force)
-    result = scenario.run(progress=not args.quiet, workers=args.workers)
+    options = {"progress": not args.quiet, "workers": args.workers}
+    if args.dask or args.scheduler:
+        options.update(engine="dask", scheduler=args.scheduler)
+    if summary_only:
+        options["timeseries"] = False
+    result = scenario.run(**options)
     for f in formats:
         writer = {"parquet": result.to_parquet, "netcdf": result.to_netcdf, "csv": result.to_csv,
                   "czml": result.to_czml, "zarr": result.to_zarr}[f]
@@ -134,6 +146,9 @@ def _add_compare(sub):
     p.add_argument("--plot", metavar="FILE.png", help="save the comparison plot")
     p.add_argument("--force", action="store_true", help="replace an existing plot file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--dask", action="store_true", help="run the sweep as Dask tasks")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies "
+                   "--dask)")
     p.set_defaults(func=_cmd_compare)
 
 
@@ -166,7 +181,9 @@ def _cmd_compare(args):
         raise ValueError(f"{args.plot} exists; pass --force to replace it")
     df = compare_altitudes(args.altitudes, ltan=args.ltan, inclination_deg=args.inclination,
                            design=design, start=args.start, duration=args.duration,
-                           step=_step(args.step), policy=args.policy, progress=not args.quiet)
+                           step=_step(args.step), policy=args.policy, progress=not args.quiet,
+                           engine="dask" if (args.dask or args.scheduler) else "local",
+                           scheduler=args.scheduler)
     if args.plot:
         from twin.plots import plot_altitudes
 

@@ -105,13 +105,16 @@ def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
 
 def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=None,
                       start=DEFAULT_START, duration=DEFAULT_DURATION, step=DEFAULT_STEP,
-                      policy="greedy", workers=None, progress=False) -> pd.DataFrame:
+                      policy="greedy", workers=None, progress=False, engine="local",
+                      scheduler=None, propagator="sgp4") -> pd.DataFrame:
     """One design flown at several altitudes, side by side.
 
     Give ``ltan`` for sun-synchronous orbits (inclination from J2 per altitude) or
     ``inclination_deg`` for fixed-inclination circular orbits.  Defaults cover a whole year
     (2027, 120 s steps) so every eclipse season is seen; ``eclipse_hours`` is per satellite
-    over the run.  Returns one row per altitude with :data:`COMPARE_COLUMNS`.
+    over the run.  ``engine``/``scheduler``/``propagator`` go to :func:`twin.simulate`
+    (``engine="dask"`` runs the sweep on a Dask cluster).  Returns one row per altitude with
+    :data:`COMPARE_COLUMNS`.
     """
     from twin.design import SatelliteDesign
     from twin.simulate import simulate
@@ -132,7 +135,8 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
                  Constellation.walker(h, inclination_deg, 1, 1, design=design, name=f"{h:g} km"))
         c = shell if c is None else c + shell
     result = simulate(c, start, duration, step, policy=policy, workers=workers,
-                      progress=progress)
+                      progress=progress, engine=engine, scheduler=scheduler,
+                      propagator=propagator)
     rows = _rows_from_result(result, [design] * len(alts))
     return rows[COMPARE_COLUMNS].reset_index(drop=True)
 

@@ -44,6 +44,8 @@ SIMULATION_KEYS = {
     "duration": (STR + NUM, True),
     "step": (STR + NUM, True),
     "policy": (STR, False),
+    "propagator": (STR, False),
+    "timeseries": (bool, False),
 }
 
 _COMMON = {"name": (STR, False), "type": (STR, True), "design": (dict, False)}
@@ -87,7 +89,7 @@ def check_table(table: dict, keys: dict, where: str) -> None:
             continue
         v = table[k]
         types = types if isinstance(types, tuple) else (types,)
-        if isinstance(v, bool) or not isinstance(v, types) or (
+        if (isinstance(v, bool) and bool not in types) or not isinstance(v, types) or (
                 types == (int,) and isinstance(v, float)):
             raise TypeError(f"{where}.{k} = {v!r}: expected {_type_name(types)}, got "
                             f"{type(v).__name__}")
@@ -202,14 +204,16 @@ class Scenario:
         if isinstance(start, (_dt.datetime, _dt.date)):
             start = start.isoformat()
         kw = {"start": start, "duration": sim["duration"], "step": sim["step"]}
-        if "policy" in sim:
-            kw["policy"] = sim["policy"]
+        for k in ("policy", "propagator", "timeseries"):
+            if k in sim:
+                kw[k] = sim[k]
         return kw
 
     def run(self, **options):
         """Simulate the scenario (options go to :func:`twin.simulate`)."""
         from twin.simulate import simulate
 
-        result = simulate(self.constellation(), **self.run_arguments(), **options)
+        kw = {**self.run_arguments(), **options}
+        result = simulate(self.constellation(), **kw)
         result.scenario = self
         return result
