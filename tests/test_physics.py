@@ -107,7 +107,13 @@ def test_energy_closes_for_random_designs_and_inputs(design, seed, step_s, polic
     for name in ("array_power_w", "load_power_w", "throughput_gb300", "gpu_power_w"):
         assert np.all(out[name][~valid] == 0.0)
     assert np.all(out["dark"][~valid])
-    assert np.all(np.isnan(out["gpu_temp_c"][~valid]))
+    # ... and report finite temperatures: the radiator holds, GPUs (off) sit at its temperature
+    for name in ("radiator_temp_k", "gpu_temp_c", "cell_temp_c"):
+        assert np.all(np.isfinite(out[name])), name
+    held = ~valid[:, 1:]
+    assert np.all(out["radiator_temp_k"][:, 1:][held] == out["radiator_temp_k"][:, :-1][held])
+    np.testing.assert_allclose(out["gpu_temp_c"][~valid],
+                               out["radiator_temp_k"][~valid] - 273.15, rtol=1e-12)
     # the GPU limit holds whenever a GPU is on
     on = out["gpus_on"] > 0
     assert np.all(out["gpu_temp_c"][on] <= design.compute.max_gpu_temp_c + 1.0)
@@ -243,7 +249,7 @@ def test_power_only_satellite():
     assert np.all(np.isclose(out["load_power_w"], 2000.0) | out["dark"])
 
 
-def test_invalid_steps_are_dark_and_report_nan_temperatures():
+def test_invalid_steps_are_dark_and_hold_the_last_valid_temperatures():
     inp = orbit_inputs(n_sat=2, n_t=30)
     inp["valid"][0, 10:] = False
     inp["sun_rsw"][0, 10:] = np.nan
@@ -251,10 +257,33 @@ def test_invalid_steps_are_dark_and_report_nan_temperatures():
     out = run_physics(SatelliteDesign(), **inp)
     assert np.all(out["dark"][0, 10:]) and not out["throttled"][0, 10:].any()
     assert np.all(out["array_power_w"][0, 10:] == 0)
-    assert np.all(np.isnan(out["radiator_temp_k"][0, 10:]))
+    assert np.all(out["throughput_gb300"][0, 10:] == 0)
+    # temperatures hold their last valid values (GPUs are off: at the radiator temperature)
+    assert np.all(out["radiator_temp_k"][0, 10:] == out["radiator_temp_k"][0, 9])
+    assert np.all(out["cell_temp_c"][0, 10:] == out["cell_temp_c"][0, 9])
+    np.testing.assert_allclose(out["gpu_temp_c"][0, 10:], out["radiator_temp_k"][0, 9] - 273.15,
+                               rtol=1e-12)
     assert np.all(np.isfinite(out["radiator_temp_k"][1]))
     # the battery just holds its charge
     assert np.all(out["battery_wh"][0, 10:] == out["battery_wh"][0, 9])
+
+
+def test_satellite_invalid_from_the_start_reports_finite_eclipse_temperatures():
+    inp = orbit_inputs(n_sat=2, n_t=30)
+    inp["valid"][0, :10] = False
+    inp["sun_rsw"][0, :10] = np.nan
+    inp["alt_km"][0, :10] = np.nan
+    inp["sunlit_fraction"][0, :10] = np.nan
+    out = run_physics(SatelliteDesign(), **inp)
+    for name in VARIABLE_ATTRS:
+        assert np.all(np.isfinite(out[name][0])), name
+    assert np.all(out["dark"][0, :10]) and np.all(out["load_power_w"][0, :10] == 0)
+    # unpowered in eclipse: a cold radiator and cold cells, held until the first valid step
+    t_rad = out["radiator_temp_k"][0, :10]
+    assert np.all(t_rad == t_rad[0]) and 150.0 < t_rad[0] < 260.0
+    cell = out["cell_temp_c"][0, :10]
+    assert np.all(cell == cell[0]) and cell[0] < -50.0
+    assert np.all(out["battery_wh"][0, :10] == SatelliteDesign().battery.capacity_wh)
 
 
 def test_a_run_can_be_continued_across_time_chunks():

@@ -90,7 +90,9 @@ def test_catalogs_always_use_sgp4(tmp_path):
 
 
 def test_memory_guard_points_to_streaming(monkeypatch):
-    import twin.simulate as sim
+    import sys
+
+    sim = sys.modules["twin.simulate"]   # the module (twin.simulate is also the function)
 
     monkeypatch.setattr(sim, "MAX_IN_MEMORY_BYTES", 1000)
     c = twin.Constellation.walker(550, 53, 1, 2, 0)

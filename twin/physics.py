@@ -23,8 +23,16 @@ chunk of satellites over a time grid.
    * the bus dispatch (:func:`twin.battery.dispatch`) and one backward-Euler step of the
      radiator node (:func:`twin.thermal.end_temp_k`) update the state.
 
+   The loop runs either compiled (:mod:`twin.physics_kernel`, numba, scalar transcriptions of
+   the same functions; the default when numba imports) or in numpy (the reference
+   implementation); see ``engine`` of :func:`run_physics`.
+
 Time step k covers [t_k, t_k + step_s).  Power outputs are averages over the step; the
 battery energy and radiator temperature are the values at the *end* of the step.
+
+Where the orbit state is not valid (SGP4 failed) the satellite is dark with zero power and
+throughput, its battery and radiator temperature hold their last values and its cell
+temperature holds its last valid value: no output is NaN.
 """
 from __future__ import annotations
 
@@ -54,11 +62,13 @@ VARIABLE_ATTRS = {
     "battery_wh": {"units": "Wh", "long_name": "energy stored in the battery at the end of the "
                    "step"},
     "radiator_temp_k": {"units": "K", "long_name": "radiator / coolant node temperature at the "
-                        "end of the step"},
+                        "end of the step (held at its last value where the orbit state is not "
+                        "valid)"},
     "environment_heat_w": {"units": "W", "long_name": "solar, albedo and Earth-IR heat "
                            "absorbed by the radiator"},
     "gpu_temp_c": {"units": "degC", "long_name": "GPU temperature at the end of the step "
-                   "(radiator temperature when no GPU is on)"},
+                   "(radiator temperature when no GPU is on, e.g. where the orbit state is "
+                   "not valid)"},
     "gpu_power_w": {"units": "W", "long_name": "board power of all GPUs that are on"},
     "host_power_w": {"units": "W", "long_name": "host power of the GPUs that are on"},
     "gpus_on": {"units": "1", "long_name": "number of GPUs switched on"},
@@ -67,7 +77,8 @@ VARIABLE_ATTRS = {
     "throughput_gb300": {"units": "1", "long_name": "compute throughput in GB300-equivalents "
                          "(one GB300 at rated 1.4 kW = 1)"},
     "cell_temp_c": {"units": "degC", "long_name": "solar cell temperature (steady radiative "
-                    "balance)"},
+                    "balance; where the orbit state is not valid, the last valid value, or "
+                    "before the first valid step the eclipse value at 500 km)"},
     "throttled": {"units": "1", "long_name": "throughput below the installed GPU count because "
                   "of the power or thermal limit"},
     "thermal_limited": {"units": "1", "long_name": "the GPU temperature limit reduced the "
@@ -80,7 +91,37 @@ VARIABLE_ATTRS = {
 _BLOCK_ELEMENTS = 1 << 15
 
 _BOOL_OUTPUTS = ("throttled", "thermal_limited", "dark")
-_NAN_WHEN_INVALID = ("radiator_temp_k", "gpu_temp_c", "cell_temp_c")
+
+#: Loop implementations accepted by ``run_physics(engine=...)``.
+ENGINES = ("auto", "numpy", "numba")
+
+#: Stand-in inputs where the orbit state is not valid: eclipse (sunlit 0) at 500 km with the
+#: Sun along the orbit normal.  They only give a finite cell temperature and radiator
+#: environment heat before a satellite's first valid step (used for its initial state).
+_INVALID_FILL = {"sunlit_fraction": 0.0, "alt_km": 500.0, "s_r": 0.0, "s_a": 0.0, "s_w": 1.0}
+
+_KERNEL = None
+
+
+def _kernel():
+    """:mod:`twin.physics_kernel`, imported on first use (ImportError if numba is missing)."""
+    global _KERNEL
+    if _KERNEL is None:
+        try:
+            from twin import physics_kernel
+        except ImportError as exc:
+            raise ImportError("run_physics(engine='numba') needs numba (pip install numba); "
+                              "use engine='numpy' or 'auto' without it") from exc
+        _KERNEL = physics_kernel
+    return _KERNEL
+
+
+def _numba_available():
+    try:
+        _kernel()
+    except ImportError:
+        return False
+    return True
 
 
 def _as_array(name, value, shape, dtype=float):
@@ -169,7 +210,7 @@ def _time_major(a, tile=256):
 
 def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_rsw, alt_km,
                 valid, step_s, policy="greedy", *, initial_battery_wh=None,
-                initial_radiator_temp_k=None) -> dict:
+                initial_radiator_temp_k=None, engine="auto") -> dict:
     """Power, battery, thermal and compute time series for a chunk of satellites.
 
     Parameters
@@ -185,8 +226,13 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     alt_km : array_like, shape (n_sat, n_time)
         Altitude [km].
     valid : array_like of bool, shape (n_sat, n_time)
-        False where SGP4 failed: the satellite is dark (no power, no throughput) and its
-        temperatures are reported as NaN; other inputs may be NaN there.
+        False where SGP4 failed (other inputs may be NaN there): the satellite is dark (no
+        power, no load, no throughput), its battery energy and radiator temperature hold
+        (the state is frozen), ``gpu_temp_c`` is the held radiator temperature (no GPU on)
+        and ``cell_temp_c`` holds its last valid value.  Before a satellite's first valid
+        step, the cell temperature and (unless ``initial_radiator_temp_k`` is given) the
+        radiator temperature are those of an unpowered satellite in eclipse at 500 km
+        (steady state with Earth IR only).  No output is NaN.
     step_s : float
         Time step [s]; step k covers [t_k, t_k + step_s).
     policy : {"greedy", "reserve"}
@@ -198,6 +244,11 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         time chunk to continue a run.
     initial_radiator_temp_k : array_like, shape (n_sat,), optional
         Radiator temperature at t_0 [K]; default the steady state of the first step.
+    engine : {"auto", "numba", "numpy"}
+        Implementation of the time loop: "numba" the compiled kernel of
+        :mod:`twin.physics_kernel` (ImportError without numba), "numpy" the vectorised
+        reference loop (~0.14 ms per step plus ~0.3 us per satellite-step), "auto" numba
+        when it imports, else numpy.  Both give the same results to rounding (~1e-12).
 
     Returns
     -------
@@ -215,6 +266,11 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             or step_s <= 0:
         raise ValueError(f"step_s={step_s!r} is out of range; allowed: > 0 s")
     step_s = float(step_s)
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not supported; allowed: {', '.join(ENGINES)}")
+    use_numba = _numba_available() if engine == "auto" else engine == "numba"
+    if use_numba:
+        kernel = _kernel()
     sunlit = np.asarray(sunlit_fraction)
     if sunlit.ndim != 2:
         raise ValueError(f"sunlit_fraction has shape {sunlit.shape}; expected (n_sat, n_time)")
@@ -235,12 +291,13 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     s_a = _time_major(sun[..., 1]) if need_all else None
     s_w = _time_major(sun[..., 2]) if need_all else None
     if not all_ok:
-        f_t = np.where(ok_t, f_t, 0.0)
-        alt_t = np.where(ok_t, alt_t, 500.0)
-        s_r = np.where(ok_t, s_r, 0.0)
+        fill = _INVALID_FILL
+        f_t = np.where(ok_t, f_t, fill["sunlit_fraction"])
+        alt_t = np.where(ok_t, alt_t, fill["alt_km"])
+        s_r = np.where(ok_t, s_r, fill["s_r"])
         if need_all:
-            s_a = np.where(ok_t, s_a, 0.0)
-            s_w = np.where(ok_t, s_w, 1.0)
+            s_a = np.where(ok_t, s_a, fill["s_a"])
+            s_w = np.where(ok_t, s_w, fill["s_w"])
     for name, a in (("sunlit_fraction", f_t), ("alt_km", alt_t), ("sun_rsw", s_r),
                     ("sun_rsw", s_a), ("sun_rsw", s_w)):
         if a is not None and not np.isfinite(a).all():
@@ -262,9 +319,13 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         p_array[b] = env["array_power_w"]
         q_env[b] = env["environment_heat_w"]
         cell_t[b] = env["cell_temp_c"]
+    q_env_first = q_env[0].copy()       # environment heat of step 0, also where not valid
     if not all_ok:
         p_array[~ok_t] = 0.0
         q_env[~ok_t] = 0.0
+        # cell temperature: last valid value (step 0's stand-in value before the first valid)
+        last = np.maximum.accumulate(np.where(ok_t, np.arange(n_t)[:, None], 0), axis=0)
+        cell_t = np.take_along_axis(cell_t, last, axis=0)
 
     # --- constants ---------------------------------------------------------------------------
     bat, cmp_, bus, rad = design.battery, design.compute, design.bus, design.radiator
@@ -318,8 +379,8 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             raise ValueError(f"initial_battery_wh must be within [0, {cap:g}] Wh")
     if initial_radiator_temp_k is None:
         _, hk0, n0, p0, _ = control(0, energy, np.zeros(n_sat), 0.0)
-        heat0 = q_env[0] + hk0 + _compute.payload_power_w(n0, p0, cmp_.gpu_power_w,
-                                                          cmp_.host_power_w_per_gpu)
+        heat0 = q_env_first + hk0 + _compute.payload_power_w(n0, p0, cmp_.gpu_power_w,
+                                                             cmp_.host_power_w_per_gpu)
         temp = _thermal.steady_state_temp_k(heat0, k_rad)
     else:
         temp = _as_array("initial_radiator_temp_k", initial_radiator_temp_k, (n_sat,)).copy()
@@ -332,6 +393,27 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     out["array_power_w"] = p_array
     out["environment_heat_w"] = q_env
     out["cell_temp_c"] = cell_t
+    if use_numba:
+        out["gpus_on"] = np.empty((n_t, n_sat), dtype=np.int32)
+        rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
+        tl_min = cmp_.max_gpu_temp_k - rp * cmp_.min_power_fraction   # as in thermal_cap
+        f = float
+        kernel.run_loop(
+            p_array, q_env, np.ascontiguousarray(ok_t),
+            np.zeros((0, 0)) if reserve is None else np.ascontiguousarray(reserve, dtype=float),
+            np.ascontiguousarray(energy, dtype=float), np.ascontiguousarray(temp, dtype=float),
+            step_s, f(cap), f(e_floor), f(eta_c), f(eta_ch), f(eta_dis), f(p_hk), f(k_rad),
+            f(heat_cap), f(n_gpu), f(cmp_.gpu_power_w), f(cmp_.host_power_w_per_gpu),
+            f(cmp_.min_power_fraction), f(cmp_.max_gpu_temp_k),
+            f(cmp_.thermal_resistance_k_per_w), f(k_rad * tl_min ** 4), f(cmp_.idle_fraction),
+            f(cmp_.dvfs_exponent),
+            *(out[name] for name in ("load_power_w", "curtailed_power_w", "conversion_loss_w",
+                                     "battery_power_w", "battery_loss_w", "battery_wh",
+                                     "radiator_temp_k", "gpu_temp_c", "gpu_power_w",
+                                     "host_power_w", "gpus_on", "gpu_power_fraction",
+                                     "throughput_gb300", "throttled", "thermal_limited",
+                                     "dark")))
+        return {name: a.T for name, a in out.items()}
     rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
     for k in range(n_t):
         hk_ok, hk, n_on, frac, limited = control(k, energy, temp, heat_cap)
@@ -339,7 +421,8 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         host_w = n_on * cmp_.host_power_w_per_gpu
         load = hk + gpu_w + host_w
         flows = _battery.dispatch(load, p_array[k], energy, cap, step_s, eta_c, eta_ch, eta_dis)
-        temp = _thermal.end_temp_k(temp, q_env[k] + load, k_rad, heat_cap, step_s)
+        t_end = _thermal.end_temp_k(temp, q_env[k] + load, k_rad, heat_cap, step_s)
+        temp = t_end if all_ok else np.where(ok_t[k], t_end, temp)   # frozen where not valid
         energy = flows["energy_wh"]
         thr = n_on * _compute.throughput_fraction(frac, cmp_.idle_fraction, cmp_.dvfs_exponent)
         out["load_power_w"][k] = load
@@ -360,7 +443,5 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     out["throttled"][:] = out["throughput_gb300"] < n_gpu * (1.0 - 1e-12)
     if not all_ok:
         out["throttled"] &= ok_t
-        for name in _NAN_WHEN_INVALID:
-            out[name][~ok_t] = np.nan
     out["gpus_on"] = out["gpus_on"].astype(np.int32)
     return {name: a.T for name, a in out.items()}
