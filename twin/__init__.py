@@ -12,6 +12,8 @@ from twin.simulate import SimulationResult, geometry, simulate
 from twin.compare import compare, compare_altitudes
 from twin.scenario import Scenario
 from twin.seasons import eclipse_season
+from twin import economics, ground
+from twin.claims import claims
 
 __version__ = "0.1.0"
 
@@ -19,5 +21,5 @@ __all__ = [
     "Constellation", "Shell", "SatelliteDesign", "SolarArray", "Battery", "Radiator",
     "ComputePayload", "Bus", "geometry", "simulate", "SimulationResult", "eclipse_events",
     "eclipse_season", "compare_altitudes", "compare", "Scenario", "PropagationError",
-    "PropagationWarning", "__version__",
+    "PropagationWarning", "claims", "economics", "ground", "__version__",
 ]

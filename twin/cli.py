@@ -18,6 +18,11 @@ EXAMPLES = {
   twin compare --altitudes 400 550 650 800 1200 1400 --ltan 18:00
   twin compare --altitudes 500 550 600 --inclination 53 --duration "30 days" --json
   twin compare --altitudes 650 1000 1400 --ltan 18:00 --design my_design.toml --plot alt.png""",
+    "claims": """examples:
+  twin claims                    # the full year (about a minute)
+  twin claims --markdown > claims.md
+  twin claims --json --quick     # 30 days at 10 min steps: a quick look, misses eclipse seasons
+  twin claims --plot costs.png   # cost per GB300-eq-year against launch price""",
     "eclipse-season": """examples:
   twin eclipse-season --altitude 650 --ltan 18:00 --year 2027
   twin eclipse-season --altitude 1000 --ltan 06:00 --year 2028 --step 30 --json
@@ -246,6 +251,57 @@ def _cmd_eclipse_season(args):
     return 0
 
 
+def _add_claims(sub):
+    p = _sub(sub, "claims", "the public claims about compute in orbit, recomputed with stated "
+             "assumptions")
+    p.add_argument("--json", action="store_true", help="print a list of row objects")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.add_argument("--quick", action="store_true", help="30 days at 600 s steps (misses the "
+                   "eclipse season; for a quick look only)")
+    p.add_argument("--altitude", type=float, default=650.0, metavar="KM",
+                   help="dawn-dusk altitude of the orbital rows (default 650)")
+    p.add_argument("--year", type=int, default=2027)
+    p.add_argument("--design", metavar="DESIGN.toml", help="a design file ([design.*] tables)")
+    p.add_argument("--plot", metavar="FILE.png", help="save cost per GB300-eq-year against "
+                   "launch price, orbit vs ground")
+    p.add_argument("--force", action="store_true", help="replace an existing plot file")
+    p.set_defaults(func=_cmd_claims)
+
+
+def _cmd_claims(args):
+    from twin.claims import ClaimInputs, claims, to_markdown
+
+    if args.plot and Path(args.plot).exists() and not args.force:
+        raise ValueError(f"{args.plot} exists; pass --force to replace it")
+    kw = {"altitude_km": args.altitude, "year": args.year}
+    if args.design:
+        kw["design"] = load_design_file(args.design)
+    if args.quick:
+        kw.update(days=30.0, step="600 s")
+    inputs = ClaimInputs(**kw)
+    df = claims(inputs)
+    if args.plot:
+        from twin import economics, ground
+
+        sustained = df.loc[df["id"] == "gb300-per-gw/orbit-array", "twin"].iloc[0] \
+            * economics.array_rating_w(inputs.design) / 1e9
+        sweep = economics.launch_sweep(inputs.design, sustained, ground.GroundDataCenter(),
+                                       inputs.cost, inputs.mass)
+        economics.plot_launch_sweep(sweep, path=args.plot)
+    if args.json:
+        print(df.to_json(orient="records"))
+    elif args.markdown:
+        print(to_markdown(df), end="")
+    else:
+        for r in df.itertuples():
+            stated = "" if r.stated != r.stated else f" (stated {r.stated:,.4g})"
+            print(f"{r.id:42s} {r.twin:>14,.4g}{stated}  {r.verdict}")
+            print(f"{'':42s} {r.unit}; {r.assumptions}")
+    if args.plot:
+        print(f"wrote {args.plot}", file=sys.stderr)
+    return 0
+
+
 def build_parser():
     from twin import __version__
 
@@ -257,6 +313,7 @@ def build_parser():
     _add_run(sub)
     _add_compare(sub)
     _add_eclipse_season(sub)
+    _add_claims(sub)
     return parser
 
 
@@ -264,7 +321,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        print("twin: error: give a command (run, compare, eclipse-season); see 'twin --help'",
+        print("twin: error: give a command (run, compare, eclipse-season, claims); see "
+              "'twin --help'",
               file=sys.stderr)
         return 2
     try:
