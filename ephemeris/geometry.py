@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from ephemeris import parallel
-from ephemeris.orbits import ELEMENT_COLUMNS
+from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
 from ephemeris.propagate import describe_errors, propagate, satrecs_from_elements, warn_errors
 from ephemeris.shadow import EARTH_RADIUS_KM, disc_fraction_visible
 from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames, sun_and_frames
@@ -275,6 +275,10 @@ def build_dataset(elements, grid, frames, outputs, attrs=None) -> xr.Dataset:
                                                ATTRS["sun_distance_au"])
     coords = {"sat": elements["name"].to_numpy(dtype=object), "time": grid.times,
               **elements_coords(elements)}
+    a = RE_WGS72_KM + elements["altitude_km"].to_numpy(float)
+    coords["perigee_km"] = ("sat", a * (1 - elements["eccentricity"].to_numpy(float))
+                            - RE_WGS72_KM, {"units": "km", "long_name": "mean perigee altitude "
+                                            "(below 150 km: the orbit dips into the atmosphere)"})
     if "position_km" in outputs:
         coords["xyz"] = ["x", "y", "z"]
     if "sun_rsw" in outputs:

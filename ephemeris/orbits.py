@@ -36,6 +36,10 @@ TROPICAL_YEAR_DAYS = 365.2421897
 SSO_NODE_RATE_RAD_PER_MIN = 2 * math.pi / (TROPICAL_YEAR_DAYS * 1440.0)
 
 MIN_ALTITUDE_KM = 150.0
+
+
+class LowPerigeeWarning(UserWarning):
+    """An orbit's perigee dips into the atmosphere (below :data:`MIN_ALTITUDE_KM`)."""
 MAX_ALTITUDE_KM = 50000.0
 
 #: Columns of every element table, in order.

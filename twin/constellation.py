@@ -18,6 +18,9 @@ import pandas as pd
 from ephemeris import orbits
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
 
+#: Largest distance [days] between a catalogued satellite's epoch and the run.
+MAX_EPOCH_GAP_DAYS = 30.0
+
 
 @dataclass(frozen=True)
 class Shell:
@@ -149,6 +152,15 @@ class Constellation:
                         ("mean_anomaly_deg", mean_anomaly_deg)):
             orbits._real(nm, val, allowed="any finite angle in degrees")
         label = _shell_name(name, "sat")
+        perigee = (RE_WGS72_KM + alt) * (1.0 - ecc) - RE_WGS72_KM
+        if perigee < orbits.MIN_ALTITUDE_KM:
+            import warnings
+
+            warnings.warn(
+                f"{label}: perigee at {perigee:.0f} km (altitude_km={alt:g}, eccentricity="
+                f"{ecc:g}) dips below {orbits.MIN_ALTITUDE_KM:g} km into the atmosphere; such an "
+                "orbit decays within days (SGP4 models that only through bstar). The dataset's "
+                "perigee_km coordinate flags it.", orbits.LowPerigeeWarning, stacklevel=2)
         el = orbits.element_table(name=[label], shell=label, source="elements", altitude_km=alt,
                                   inclination_deg=inc, raan_deg=raan_deg, eccentricity=ecc,
                                   arg_perigee_deg=arg_perigee_deg,
@@ -207,12 +219,19 @@ class Constellation:
         return Constellation([replace(s, elements=s.resolved(ep)) if s.anchored else s
                               for s in self.shells])
 
-    def resolved(self, start) -> pd.DataFrame:
-        """Element table for a run starting at ``start`` (anchored shells get that epoch)."""
+    def resolved(self, start, end=None, max_epoch_gap_days=MAX_EPOCH_GAP_DAYS) -> pd.DataFrame:
+        """Element table for a run starting at ``start`` (anchored shells get that epoch).
+
+        Catalogued satellites whose epoch lies more than ``max_epoch_gap_days`` from the run
+        (``start`` .. ``end``) are refused: SGP4's error grows by a few km per day from the
+        epoch, so a stale TLE gives plausible-looking but wrong eclipses.  ``None`` allows any.
+        """
         if not self.shells or len(self) == 0:
             raise ValueError("constellation is empty: add at least one shell with a satellite")
         df = pd.concat([s.resolved(start) for s in self.shells], ignore_index=True)
         df["name"] = _unique(df["name"].to_numpy())
+        if max_epoch_gap_days is not None:
+            check_epoch_gap(df, start, end if end is not None else start, max_epoch_gap_days)
         return df
 
     def shell_index(self) -> np.ndarray:
@@ -222,6 +241,28 @@ class Constellation:
     def designs(self, default=None) -> list:
         """The design of each shell (``default`` where a shell has none)."""
         return [s.design if s.design is not None else default for s in self.shells]
+
+
+def check_epoch_gap(elements, start, end, max_days):
+    """Raise ``ValueError`` naming the catalogued satellites whose epoch is far from the run."""
+    cat = elements[elements["source"].isin(["tle", "omm"])]
+    if cat.empty:
+        return
+    ep = pd.to_datetime(cat["epoch"])
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    gap = np.maximum((s - ep).dt.total_seconds(), (ep - e).dt.total_seconds()) / 86400.0
+    gap = np.maximum(gap, 0.0)
+    bad = gap > max_days
+    if bad.any():
+        worst = cat.loc[bad].assign(gap=gap[bad]).sort_values("gap", ascending=False)
+        names = ", ".join(f"{r.name} (epoch {str(r.epoch)[:10]}, {r.gap:.0f} days away)"
+                          for r in worst.head(5).itertuples())
+        more = f" and {bad.sum() - 5} more" if bad.sum() > 5 else ""
+        raise ValueError(
+            f"epoch: {int(bad.sum())} catalogued satellite(s) have elements more than "
+            f"{max_days:g} days from the run: {names}{more}; SGP4 errors grow by kilometres per "
+            "day from the epoch. Use fresher elements, move the run closer to their epoch, or "
+            "pass max_epoch_gap_days=None to accept them")
 
 
 def _unique(names) -> np.ndarray:

@@ -29,7 +29,8 @@ def _check_constellation(constellation):
         raise ValueError("constellation is empty: add at least one shell with a satellite")
 
 
-def geometry(constellation, start, duration, step, *, workers=None) -> xr.Dataset:
+def geometry(constellation, start, duration, step, *, workers=None,
+             max_epoch_gap_days=30.0) -> xr.Dataset:
     """Where every satellite is and how much of the Sun it sees, at every step.
 
     Parameters
@@ -51,8 +52,13 @@ def geometry(constellation, start, duration, step, *, workers=None) -> xr.Datase
     """
     _check_constellation(constellation)
     grid = make_time_grid(start, duration, step)
-    elements = constellation.resolved(grid.start)
+    elements = _resolve(constellation, grid, max_epoch_gap_days)
     return geometry_dataset(elements, grid, workers=workers)
+
+
+def _resolve(constellation, grid, max_epoch_gap_days):
+    end = grid.start + np.timedelta64(int(grid.duration_s * 1e9), "ns")
+    return constellation.resolved(grid.start, end, max_epoch_gap_days=max_epoch_gap_days)
 
 
 class SimulationResult:
@@ -229,7 +235,7 @@ def _progress_callback(progress, total, desc):
 def simulate(constellation, start, duration, step, *, policy="greedy", workers=None,
              design=None, progress=False, timeseries=True, store=None, engine="local",
              scheduler=None, propagator="sgp4", chunk_sats=None,
-             overwrite=False) -> SimulationResult:
+             overwrite=False, max_epoch_gap_days=30.0) -> SimulationResult:
     """Simulate every satellite's power, battery, thermal state and compute over the run.
 
     Parameters
@@ -262,6 +268,8 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         "j2": the analytic secular-J2 propagator for designed shells (catalogs always SGP4).
     chunk_sats : int, optional
         Satellites per chunk (default: about 400,000 satellite-steps).
+    max_epoch_gap_days : float or None
+        Refuse catalogued satellites whose epoch is further than this from the run.
 
     Returns
     -------
@@ -290,7 +298,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         raise ValueError("store= streams the time series; it cannot be combined with "
                          "timeseries=False")
     grid = make_time_grid(start, duration, step)
-    elements = constellation.resolved(grid.start)
+    elements = _resolve(constellation, grid, max_epoch_gap_days)
     designs = constellation.designs(design if design is not None else SatelliteDesign())
     for d, sh in zip(designs, constellation.shells):
         if not isinstance(d, SatelliteDesign):
