@@ -14,7 +14,7 @@ import xarray as xr
 
 from ephemeris.geometry import elements_from_dataset
 from ephemeris.propagate import satrecs_from_elements
-from ephemeris.shadow import shadow_angles
+from ephemeris.shadow import disc_fraction_visible, shadow_angles
 from ephemeris.sun import sun_and_frames
 from ephemeris.timegrid import skyfield_time
 
@@ -37,27 +37,31 @@ def _boundary_function(kind):
     return lambda a, b, c: c - (b - a)
 
 
+def _positions_at(satrecs, sat_idx, t, start, j2_sats):
+    """TEME positions [km] of satellite ``sat_idx[k]`` at ``t[k]`` s after ``start``."""
+    jd0 = (np.datetime64(start, "ns") - np.datetime64(0, "ns")) / np.timedelta64(1, "D") + 2440587.5
+    whole0 = np.floor(jd0)
+    fr = (jd0 - whole0) + t / 86400.0
+    r = np.empty((len(t), 3))
+    for s in np.unique(sat_idx):
+        m = sat_idx == s
+        if j2_sats[s]:
+            from ephemeris.j2 import propagate_j2
+
+            rr = propagate_j2([satrecs[s]], np.full(m.sum(), whole0), fr[m])[0][0]
+        else:
+            _, rr, _ = satrecs[s].sgp4_array(np.full(m.sum(), whole0), fr[m])
+        r[m] = rr
+    return r
+
+
 def _refine(satrecs, sat_idx, t_lo, t_hi, start, sun_interp, kind, earth_radius_km, j2_sats):
     """Bisection of the shadow boundary in [t_lo, t_hi] (seconds from ``start``) per bracket."""
     g = _boundary_function(kind)
-    jd0 = (np.datetime64(start, "ns") - np.datetime64(0, "ns")) / np.timedelta64(1, "D") + 2440587.5
-    whole0 = np.floor(jd0)
-    frac0 = jd0 - whole0
 
     def value(t):
-        r = np.empty((len(t), 3))
-        fr = frac0 + t / 86400.0
-        for s in np.unique(sat_idx):
-            m = sat_idx == s
-            if j2_sats[s]:
-                from ephemeris.j2 import propagate_j2
-
-                rr = propagate_j2([satrecs[s]], np.full(m.sum(), whole0), fr[m])[0][0]
-            else:
-                _, rr, _ = satrecs[s].sgp4_array(np.full(m.sum(), whole0), fr[m])
-            r[m] = rr
-        a, b, c = shadow_angles(r, sun_interp(t), earth_radius_km)
-        return g(a, b, c)
+        r = _positions_at(satrecs, sat_idx, t, start, j2_sats)
+        return g(*shadow_angles(r, sun_interp(t), earth_radius_km))
 
     lo, hi = t_lo.astype(float).copy(), t_hi.astype(float).copy()
     g_lo = value(lo)
@@ -72,14 +76,32 @@ def _refine(satrecs, sat_idx, t_lo, t_hi, start, sun_interp, kind, earth_radius_
     return 0.5 * (lo + hi)
 
 
+#: Gauss-Legendre nodes for the shadow integral of grazing (penumbra-only) events.
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
+
+
+def _shadow_integral(satrecs, sat_idx, t0, t1, start, sun_interp, earth_radius_km, j2_sats):
+    """Integral of 1 - sunlit_fraction over [t0, t1] per event [s], by 24-point Gauss-Legendre
+    quadrature on re-propagated states (for penumbra-only passages, where the hidden fraction
+    is smooth and never reaches 1)."""
+    half, mid = 0.5 * (t1 - t0), 0.5 * (t1 + t0)
+    t = (mid[:, None] + half[:, None] * _GL_X[None, :]).ravel()
+    idx = np.repeat(sat_idx, len(_GL_X))
+    r = _positions_at(satrecs, idx, t, start, j2_sats)
+    sf = disc_fraction_visible(*shadow_angles(r, sun_interp(t), earth_radius_km))
+    return half * ((1.0 - sf).reshape(len(t0), -1) @ _GL_W)
+
+
 def _shadow_from_boundaries(ev: pd.DataFrame) -> None:
     """Shadow-equivalent time of refined events from their boundaries, in place.
 
     Seen from the satellite the Earth's limb is nearly straight across the small solar disc
     and crosses it at a nearly steady rate, so the hidden fraction over ingress (and egress)
     averages 1/2: shadow = umbra + (penumbra - umbra) / 2.  Umbra rows count in full; a
-    penumbra without umbra (grazing) keeps the grid integral.
+    penumbra without umbra (grazing) is integrated by quadrature afterwards
+    (:func:`_shadow_integral`).
     """
+    ev["_has_umbra"] = False
     umb = ev[ev["kind"] == "umbra"]
     if umb.empty:
         return
@@ -89,6 +111,7 @@ def _shadow_from_boundaries(ev: pd.DataFrame) -> None:
     m = m[(m["start_u"] >= m["start"]) & (m["end_u"] <= m["end"])]
     ev.loc[m["index"].to_numpy(), "shadow_equivalent_s"] = (
         m["duration_s_u"] + 0.5 * (m["duration_s"] - m["duration_s_u"])).to_numpy()
+    ev.loc[m["index"].to_numpy(), "_has_umbra"] = True
 
 
 def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
@@ -152,7 +175,7 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
         rows.append(pd.DataFrame({
             "sat": names[row], "kind": kind, "start": to_time(t_start), "end": to_time(t_end),
             "duration_s": t_end - t_start, "shadow_equivalent_s": shadow,
-            "complete": ~(start_clip | end_clip),
+            "complete": ~(start_clip | end_clip), "_row": row,
         }))
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
@@ -160,4 +183,12 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True)
     if refine:
         _shadow_from_boundaries(out)
+        grazing = (out["kind"] == "penumbra") & out["complete"] & ~out["_has_umbra"]
+        if grazing.any():
+            g = out[grazing]
+            t0 = (g["start"] - times[0]).dt.total_seconds().to_numpy()
+            t1 = (g["end"] - times[0]).dt.total_seconds().to_numpy()
+            out.loc[grazing, "shadow_equivalent_s"] = _shadow_integral(
+                satrecs, g["_row"].to_numpy(), t0, t1, times[0], sun_interp, earth_r, j2_sats)
+    out = out.drop(columns=["_has_umbra", "_row"], errors="ignore")
     return out.sort_values(["sat", "start", "kind"], kind="stable").reset_index(drop=True)[EVENT_COLUMNS]
