@@ -22,6 +22,8 @@ import math
 import re
 
 import numpy as np
+
+from ephemeris.validation import check_number
 import pandas as pd
 
 # --- WGS72 constants as SGP4 uses them (sgp4.earth_gravity.wgs72) ---------------------------
@@ -55,21 +57,7 @@ _LTAN_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
 # --- validation helpers ----------------------------------------------------------------------
 def _real(name, value, lo=None, hi=None, lo_open=False, hi_open=False, allowed=None):
     """Return ``value`` as float, or raise a message naming field, value and allowed range."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
-    v = float(value)
-    rng = allowed or (
-        f"{'(' if lo_open else '['}{lo if lo is not None else '-inf'}, "
-        f"{hi if hi is not None else 'inf'}{')' if hi_open else ']'}"
-    )
-    bad = not math.isfinite(v)
-    if lo is not None and (v < lo or (lo_open and v == lo)):
-        bad = True
-    if hi is not None and (v > hi or (hi_open and v == hi)):
-        bad = True
-    if bad:
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {rng}")
-    return v
+    return check_number(name, value, lo, hi, lo_open, hi_open, allowed=allowed)
 
 
 def _count(name, value, lo=1):

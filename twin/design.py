@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ephemeris.validation import field_choice, field_number
+
 from twin.power import POINTING_MODES
 from twin.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 
@@ -24,32 +26,7 @@ _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
 # --- validation helpers ------------------------------------------------------------------------
-def _number(obj, name, lo=None, hi=None, lo_open=False, hi_open=False, unit=""):
-    """Validate ``obj.name`` as a finite real in a range; store it as float; return it."""
-    value = getattr(obj, name)
-    label = f"{type(obj).__name__}.{name}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, _NUMBER_TYPES):
-        raise TypeError(f"{label} must be a number, got {value!r} ({type(value).__name__})")
-    v = float(value)
-    bad = not math.isfinite(v)
-    if lo is not None and (v < lo or (lo_open and v == lo)):
-        bad = True
-    if hi is not None and (v > hi or (hi_open and v == hi)):
-        bad = True
-    if bad:
-        raise ValueError(f"{label}={v!r} is out of range; allowed: "
-                         f"{_range_text(lo, hi, lo_open, hi_open, unit)}")
-    object.__setattr__(obj, name, v)
-    return v
-
-
-def _range_text(lo, hi, lo_open, hi_open, unit):
-    u = f" {unit}" if unit else ""
-    if hi is None:
-        return f"{'>' if lo_open else '>='} {lo:g}{u}"
-    if lo is None:
-        return f"{'<' if hi_open else '<='} {hi:g}{u}"
-    return f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}{u}"
+_number = field_number
 
 
 def _count(obj, name, lo=0, hi=None):
@@ -77,15 +54,7 @@ def _flag(obj, name):
     return value
 
 
-def _choice(obj, name, allowed):
-    value = getattr(obj, name)
-    if not isinstance(value, str):
-        raise TypeError(f"{type(obj).__name__}.{name} must be a string, got {value!r} "
-                        f"({type(value).__name__})")
-    if value not in allowed:
-        raise ValueError(f"{type(obj).__name__}.{name}={value!r} is not supported; allowed: "
-                         f"{', '.join(repr(a) for a in allowed)}")
-    return value
+_choice = field_choice
 
 
 class _Part:

@@ -44,6 +44,8 @@ import zoneinfo
 from dataclasses import dataclass
 
 import numpy as np
+
+from ephemeris.validation import check_number, field_choice, field_number
 import pandas as pd
 
 from twin.design import SolarArray
@@ -102,48 +104,10 @@ def _quiet_pvlib():
         yield
 
 
-# --- validation helpers ------------------------------------------------------------------------
-def _range_text(lo, hi, lo_open, hi_open, unit):
-    u = f" {unit}" if unit else ""
-    if hi is None:
-        return f"{'>' if lo_open else '>='} {lo:g}{u}"
-    if lo is None:
-        return f"{'<' if hi_open else '<='} {hi:g}{u}"
-    return f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}{u}"
-
-
-def _check_number(label, value, lo=None, hi=None, lo_open=False, hi_open=False, unit=""):
-    """Return ``value`` as a float after checking it is a finite real in the range."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, _NUMBER_TYPES):
-        raise TypeError(f"{label} must be a number, got {value!r} ({type(value).__name__})")
-    v = float(value)
-    bad = not math.isfinite(v)
-    if lo is not None and (v < lo or (lo_open and v == lo)):
-        bad = True
-    if hi is not None and (v > hi or (hi_open and v == hi)):
-        bad = True
-    if bad:
-        raise ValueError(f"{label}={v!r} is out of range; allowed: "
-                         f"{_range_text(lo, hi, lo_open, hi_open, unit)}")
-    return v
-
-
-def _field_number(obj, name, lo=None, hi=None, lo_open=False, hi_open=False, unit=""):
-    v = _check_number(f"{type(obj).__name__}.{name}", getattr(obj, name), lo, hi, lo_open,
-                      hi_open, unit)
-    object.__setattr__(obj, name, v)
-    return v
-
-
-def _field_choice(obj, name, allowed):
-    value = getattr(obj, name)
-    label = f"{type(obj).__name__}.{name}"
-    if not isinstance(value, str):
-        raise TypeError(f"{label} must be a string, got {value!r} ({type(value).__name__})")
-    if value not in allowed:
-        raise ValueError(f"{label}={value!r} is not supported; allowed: "
-                         f"{', '.join(repr(a) for a in allowed)}")
-    return value
+# --- validation helpers (shared: ephemeris.validation) ------------------------------------------
+_check_number = check_number
+_field_number = field_number
+_field_choice = field_choice
 
 
 def _check_choice(label, value, allowed):
