@@ -2,25 +2,43 @@
 
 This package never imports :mod:`twin`.
 """
-from ephemeris.data import timescale, planets
-from ephemeris.timegrid import TimeGrid, make_time_grid, parse_duration
+from ephemeris.data import planets, timescale
+from ephemeris.geometry import geometry_dataset
 from ephemeris.orbits import (
     ELEMENT_COLUMNS,
     element_table,
-    walker,
-    sun_synchronous_inclination_deg,
-    sun_synchronous_inclination_j2_deg,
-    raan_from_ltan_deg,
     ltan_hours,
     parse_ltan,
+    raan_from_ltan_deg,
+    sun_synchronous_inclination_deg,
+    sun_synchronous_inclination_j2_deg,
+    walker,
 )
-from ephemeris.propagate import propagate, PropagationError, PropagationWarning
+from ephemeris.propagate import PropagationError, PropagationWarning, propagate
+from ephemeris.shadow import beta_angle_deg, eclipse_fraction_cylindrical, sunlit_fraction
 from ephemeris.sun import sun_vectors
-from ephemeris.shadow import sunlit_fraction, beta_angle_deg, eclipse_fraction_cylindrical
-from ephemeris.geometry import geometry_dataset
+from ephemeris.timegrid import TimeGrid, make_time_grid, parse_duration
 
 __all__ = [
-    "timescale", "planets", "TimeGrid", "make_time_grid", "parse_duration", "walker", "sun_synchronous_inclination_deg", "raan_from_ltan_deg", "ltan_hours",
-    "parse_ltan", "propagate", "PropagationError", "sun_vectors", "sunlit_fraction",
-    "beta_angle_deg", "eclipse_fraction_cylindrical",
+    "ELEMENT_COLUMNS",
+    "PropagationError",
+    "PropagationWarning",
+    "TimeGrid",
+    "beta_angle_deg",
+    "eclipse_fraction_cylindrical",
+    "element_table",
+    "geometry_dataset",
+    "ltan_hours",
+    "make_time_grid",
+    "parse_duration",
+    "parse_ltan",
+    "planets",
+    "propagate",
+    "raan_from_ltan_deg",
+    "sun_synchronous_inclination_deg",
+    "sun_synchronous_inclination_j2_deg",
+    "sun_vectors",
+    "sunlit_fraction",
+    "timescale",
+    "walker",
 ]
