@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
+
 EXAMPLES = {
     "run": """examples:
   twin run examples/dawn_dusk_650.toml --out results/
@@ -48,6 +50,19 @@ def _step(value):
         return float(value)
     except ValueError:
         return value
+
+
+def _check_plot_path(path, force):
+    """Check a --plot target before a long run: .png, existing directory, not clobbered."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.suffix.lower() != ".png":
+        raise ValueError(f"--plot {path}: give a .png file name")
+    if not (p.parent if str(p.parent) else Path(".")).is_dir():
+        raise ValueError(f"--plot {path}: directory {p.parent} does not exist")
+    if p.exists() and not force:
+        raise ValueError(f"{path} exists; pass --force to replace it")
 
 
 def _check_new(paths, force):
@@ -182,8 +197,7 @@ def _cmd_compare(args):
     from twin.compare import compare_altitudes
 
     design = load_design_file(args.design) if args.design else None
-    if args.plot and Path(args.plot).exists() and not args.force:
-        raise ValueError(f"{args.plot} exists; pass --force to replace it")
+    _check_plot_path(args.plot, args.force)
     df = compare_altitudes(args.altitudes, ltan=args.ltan, inclination_deg=args.inclination,
                            design=design, start=args.start, duration=args.duration,
                            step=_step(args.step), policy=args.policy, progress=not args.quiet,
@@ -194,7 +208,9 @@ def _cmd_compare(args):
 
         plot_altitudes(df, path=args.plot)
     if args.json:
-        print(json.dumps(df.to_dict(orient="records")))
+        rows = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                 for k, v in r.items()} for r in df.to_dict(orient="records")]
+        print(json.dumps(rows))
         return 0
     show = df.copy()
     show["battery_needed_kwh"] = show.pop("battery_needed_wh") / 1000.0
@@ -225,8 +241,7 @@ def _add_eclipse_season(sub):
 def _cmd_eclipse_season(args):
     from twin.seasons import eclipse_season
 
-    if args.plot and Path(args.plot).exists() and not args.force:
-        raise ValueError(f"{args.plot} exists; pass --force to replace it")
+    _check_plot_path(args.plot, args.force)
     stats, daily = eclipse_season(args.altitude, args.ltan, args.year, _step(args.step))
     if args.plot:
         from twin.plots import plot_eclipse_season
@@ -271,8 +286,7 @@ def _add_claims(sub):
 def _cmd_claims(args):
     from twin.claims import ClaimInputs, claims, to_markdown
 
-    if args.plot and Path(args.plot).exists() and not args.force:
-        raise ValueError(f"{args.plot} exists; pass --force to replace it")
+    _check_plot_path(args.plot, args.force)
     kw = {"altitude_km": args.altitude, "year": args.year}
     if args.design:
         kw["design"] = load_design_file(args.design)
@@ -330,6 +344,10 @@ def main(argv=None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         msg = " ".join(str(exc).split())
         print(f"twin {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"twin {args.command}: error: out of memory; make the constellation or the run "
+              "smaller, or use --summary-only", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         print("twin: interrupted", file=sys.stderr)

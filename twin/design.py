@@ -489,5 +489,5 @@ class SatelliteDesign:
                 sub = dict(d[name]) if isinstance(d[name], dict) else d[name]
                 if isinstance(sub, dict) and isinstance(sub.get("normal_rsw"), list):
                     sub["normal_rsw"] = tuple(sub["normal_rsw"])
-                parts[name] = part_cls.from_dict(sub, table=name)
+                parts[name] = part_cls.from_dict(sub, table=f"design.{name}")
         return cls(**parts)

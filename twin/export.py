@@ -53,7 +53,8 @@ def atomic_path(path, overwrite=False, directory=False):
         yield tmp
         os.chmod(tmp, (0o777 if directory else 0o666) & ~_umask())
         if directory and p.exists():
-            old = p.with_name(f".{p.name}.old")
+            old = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".old", dir=p.parent))
+            os.rmdir(old)
             os.replace(p, old)
             os.replace(tmp, p)
             shutil.rmtree(old, ignore_errors=True)

@@ -127,14 +127,19 @@ class Scenario:
                 raise ValueError(f"{where}: type = {kind!r} is not a shell type; allowed: "
                                  f"{', '.join(SHELL_KEYS)}")
             check_table(sh, SHELL_KEYS[kind], f"{where} ({kind})")
-            SatelliteDesign.from_dict(_merge(self.design, sh.get("design", {})))
+            try:
+                SatelliteDesign.from_dict(_merge(self.design, sh.get("design", {})))
+            except (ValueError, TypeError) as exc:
+                raise type(exc)(f"{where} ({sh.get('name', kind)}): its design (the default "
+                                f"[design] merged with [shells.design]): {exc}") from None
 
     # ----- TOML -----------------------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: dict, base_dir=".") -> Scenario:
         check_table(data, TOP_KEYS, "the scenario (top level)")
-        return cls(simulation=dict(data["simulation"]), shells=[dict(s) for s in data["shells"]],
-                   design=dict(data.get("design", {})), base_dir=str(base_dir))
+        return cls(simulation=data["simulation"],
+                   shells=[dict(s) if isinstance(s, dict) else s for s in data["shells"]],
+                   design=data.get("design", {}), base_dir=str(base_dir))
 
     @classmethod
     def from_toml(cls, path) -> Scenario:
@@ -156,15 +161,16 @@ class Scenario:
         out["shells"] = copy.deepcopy(self.shells)
         return out
 
-    def to_toml(self, path=None) -> str:
-        """The scenario as TOML text; written atomically to ``path`` when given."""
+    def to_toml(self, path=None, overwrite=False) -> str:
+        """The scenario as TOML text; written atomically to ``path`` when given (an existing
+        file is replaced only with ``overwrite=True``)."""
         import tomli_w
 
         text = tomli_w.dumps(self.to_dict())
         if path is not None:
             from twin.export import atomic_write_text
 
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, overwrite=overwrite)
         return text
 
     # ----- running --------------------------------------------------------------------------
