@@ -486,6 +486,8 @@ def _omm_fields(record: dict, label: str, k: int) -> tuple[dict, str]:
     ecc = float(fields["ECCENTRICITY"])
     if not 0.0 <= ecc < 1.0:
         raise bad("ECCENTRICITY", fields["ECCENTRICITY"], "0 <= eccentricity < 1")
+    if not 0.0 <= float(fields["INCLINATION"]) <= 180.0:
+        raise bad("INCLINATION", fields["INCLINATION"], "0 to 180 degrees")
     if float(fields["MEAN_MOTION"]) <= 0.0:
         raise bad("MEAN_MOTION", fields["MEAN_MOTION"], "a positive number of rev/day")
     if len(fields["CLASSIFICATION_TYPE"]) != 1:

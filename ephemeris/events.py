@@ -125,7 +125,11 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
     """
     if not isinstance(dataset, xr.Dataset) or "sunlit_fraction" not in dataset:
         raise TypeError("dataset must be an xarray.Dataset from twin.geometry or twin.simulate")
+    if not isinstance(refine, bool):
+        raise TypeError(f"refine must be True or False, got {refine!r}")
     sf = dataset["sunlit_fraction"].transpose("sat", "time").values
+    if not np.isfinite(sf).all() or sf.min(initial=0) < 0 or sf.max(initial=1) > 1:
+        raise ValueError("dataset: sunlit_fraction must be finite and within [0, 1]")
     valid = dataset["valid"].transpose("sat", "time").values if "valid" in dataset else None
     times = dataset["time"].values
     step_s = float(dataset.attrs.get("step_s", (times[1] - times[0]) / np.timedelta64(1, "s")

@@ -13,7 +13,8 @@ import xarray as xr
 
 from ephemeris import parallel
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
-from ephemeris.propagate import describe_errors, propagate, satrecs_from_elements, warn_errors
+from ephemeris.propagate import REENTRY_ALTITUDE_KM, REENTRY_CODE, describe_errors, propagate, \
+    satrecs_from_elements, warn_errors
 from ephemeris.shadow import EARTH_RADIUS_KM, disc_fraction_visible
 from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames, sun_and_frames
 from ephemeris.timegrid import TimeGrid
@@ -91,7 +92,18 @@ def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIU
     |s - r|^2 = S^2 - 2 S |r| (s . r_hat) + |r|^2, cos c = (|r| - S (s . r_hat)) / |s - r|.
     Results go into the arrays of ``out`` (a dict, e.g. views of the run's outputs) where
     present, otherwise into new arrays; the dict is returned.
+
+    This numpy code is the reference; when numba is importable the same math runs as one
+    compiled pass (:mod:`ephemeris.geometry_kernel`, equal to rounding).
     """
+    # --- fused kernel dispatch (ephemeris/geometry_kernel.py); numpy reference below ---
+    try:
+        from ephemeris.geometry_kernel import geometry_kernel
+    except ImportError:  # numba missing: the numpy reference below
+        geometry_kernel = None
+    if geometry_kernel is not None:
+        return geometry_kernel(r, v, frames, earth_radius_km, SUN_RADIUS_KM, out=out)
+    # --- end of fused kernel dispatch ---
     rx, ry, rz = (np.ascontiguousarray(r[..., i]) for i in range(3))
     vx, vy, vz = (v[..., i] for i in range(3))
     sx, sy, sz = (frames.sun_teme_km[:, i] / frames.sun_distance_km for i in range(3))
@@ -188,6 +200,9 @@ class GeometryJob:
         geo = geometry_from_states(r, v, self.frames, self.earth_radius_km,
                                    out={k: a[start:stop] for k, a in outputs.items()
                                         if k in GEOMETRY_OUTPUTS})
+        low = geo["alt_km"] < REENTRY_ALTITUDE_KM
+        if low.any():
+            err = np.where(low & (err == 0), np.uint8(REENTRY_CODE), err)
         geo["valid"] = err == 0
         geo["teme_km"] = r          # for callers that need the equator of date (orbit starts)
         if err.any():

@@ -13,6 +13,16 @@ import numpy as np
 import pandas as pd
 from sgp4.api import SGP4_ERRORS, SatrecArray
 
+#: Radius [km] of the stand-in position of a satellite SGP4 never propagated.
+RE_STANDIN_KM = 7000.0
+#: Below this geodetic height [km] a satellite has re-entered: its steps are invalid.
+REENTRY_ALTITUDE_KM = 100.0
+#: Error code (beside SGP4's 1-6) for a step below :data:`REENTRY_ALTITUDE_KM`.
+REENTRY_CODE = 100
+ERROR_REASONS = {**SGP4_ERRORS, REENTRY_CODE: f"below {REENTRY_ALTITUDE_KM:g} km: the "
+                 "satellite has decayed into the atmosphere"}
+
+
 class PropagationError(ValueError):
     """SGP4 could not propagate one or more satellites.
 
@@ -61,8 +71,10 @@ def _hold_last_good(err, r, v):
     for i in np.flatnonzero(bad.any(axis=1)):
         good = ~bad[i]
         if not good.any():
-            r[i] = 0.0
-            v[i] = 0.0
+            # never propagated: a finite stand-in state (flagged invalid by the caller), so no
+            # downstream division by |r| or |r x v| produces NaN
+            r[i] = (RE_STANDIN_KM, 0.0, 0.0)
+            v[i] = (0.0, 7.5, 0.0)
             continue
         idx = np.where(good, np.arange(err.shape[1]), -1)
         idx = np.maximum.accumulate(idx)
@@ -77,7 +89,7 @@ def describe_errors(err, names, times) -> pd.DataFrame:
     for i in np.flatnonzero((err != 0).any(axis=1)):
         k = int(np.flatnonzero(err[i])[0])
         code = int(err[i, k])
-        rows.append({"name": names[i], "code": code, "reason": SGP4_ERRORS.get(code, "unknown"),
+        rows.append({"name": names[i], "code": code, "reason": ERROR_REASONS.get(code, "unknown"),
                      "first_time": times[k]})
     return pd.DataFrame(rows, columns=["name", "code", "reason", "first_time"])
 

@@ -28,6 +28,9 @@ _UNIT_SECONDS = {
 }
 _DURATION_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
 
+#: Most steps a time grid may have (a year at 0.3 s; beyond that use several runs).
+MAX_STEPS = 100_000_000
+
 #: Unix epoch as a Julian date (UTC).
 JD_UNIX_EPOCH = 2440587.5
 
@@ -158,7 +161,12 @@ def make_time_grid(start, duration, step) -> TimeGrid:
             f"step={step!r} ({step_s:g} s) is longer than duration={duration!r} "
             f"({duration_s:g} s); the step must be at most the duration"
         )
-    n = int(np.floor(duration_s / step_s + 1e-9))
+    n_float = np.floor(duration_s / step_s + 1e-9)
+    if n_float > MAX_STEPS:
+        raise ValueError(
+            f"step={step!r}: {n_float:,.0f} steps over duration={duration!r} is more than "
+            f"{MAX_STEPS:,}; allowed: a step of at least {duration_s / MAX_STEPS:g} s")
+    n = int(n_float)
     times = t0 + (np.arange(n) * np.round(step_s * 1e9)).astype("timedelta64[ns]")
     check_in_ephemeris(times[0], times[-1] + np.timedelta64(int(step_s * 1e9), "ns"))
     return TimeGrid(start=t0, step_s=step_s, n=n, times=times)

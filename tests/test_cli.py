@@ -341,7 +341,7 @@ def test_eclipse_season_plot(tmp_path, capsys):
         pytest.skip("twin.plots.plot_eclipse_season not available yet")
     plot = tmp_path / "season.png"
     code, _out, err = run(["eclipse-season", "--altitude", "650", "--ltan", "18:00",
-                          "--year", "2027", "--step", "1800", "--plot", plot], capsys)
+                          "--year", "2027", "--step", "600", "--plot", plot], capsys)
     assert code == 0, err
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -127,9 +127,13 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     if not alts:
         raise ValueError("altitudes_km: give at least one altitude")
     design = SatelliteDesign() if design is None else design
+    if not isinstance(design, SatelliteDesign):
+        raise TypeError(f"design must be a twin.SatelliteDesign, got {type(design).__name__}")
+    from ephemeris.orbits import check_altitude_km
+
     c = None
-    for h in alts:
-        h = float(h) if isinstance(h, (np.integer, np.floating)) else h
+    for i, h in enumerate(alts):
+        h = check_altitude_km(float(h) if isinstance(h, (np.integer, np.floating)) else h)
         shell = (Constellation.sun_synchronous(h, ltan, design=design, name=f"{h:g} km")
                  if ltan is not None else
                  Constellation.walker(h, inclination_deg, 1, 1, design=design, name=f"{h:g} km"))

@@ -37,6 +37,14 @@ class Shell:
     design: Any = None
     ltan_h: np.ndarray | None = field(default=None, repr=False)
 
+    def __post_init__(self):
+        if self.design is not None:
+            from twin.design import SatelliteDesign
+
+            if not isinstance(self.design, SatelliteDesign):
+                raise TypeError(f"shell {self.name!r}: design must be a twin.SatelliteDesign "
+                                f"or None, got {self.design!r} ({type(self.design).__name__})")
+
     @property
     def anchored(self) -> bool:
         return bool(self.elements["epoch"].isna().all())
@@ -89,7 +97,7 @@ class Constellation:
         shell = _shell_name(name, f"walker-{float(orbits.check_altitude_km(altitude_km)):g}km-"
                                   f"{float(orbits.check_inclination_deg(inclination_deg)):g}deg")
         el = orbits.walker(altitude_km, inclination_deg, planes, sats_per_plane, phasing, pattern,
-                           shell=shell, epoch=_epoch(epoch), bstar=bstar)
+                           shell=shell, epoch=_epoch(epoch), bstar=orbits._real("bstar", bstar))
         return cls([Shell(shell, "walker", el, design)])
 
     @classmethod
@@ -108,6 +116,11 @@ class Constellation:
         alt = orbits.check_altitude_km(altitude_km)
         p = orbits._count("planes", planes)
         s = orbits._count("sats_per_plane", sats_per_plane)
+        f = orbits._count("phasing", phasing, lo=0)
+        if f >= p:
+            raise ValueError(f"phasing={phasing!r} is out of range; allowed: 0 to planes-1 = "
+                             f"{p - 1}")
+        bstar = orbits._real("bstar", bstar)
         if isinstance(ltan, (list, tuple, np.ndarray)):
             if len(ltan) != p:
                 raise ValueError(f"ltan: {len(ltan)} values given for planes={p}; give one per "
@@ -245,6 +258,8 @@ class Constellation:
 
 def check_epoch_gap(elements, start, end, max_days):
     """Raise ``ValueError`` naming the catalogued satellites whose epoch is far from the run."""
+    orbits._real("max_epoch_gap_days", max_days, 0.0,
+                 allowed=">= 0 days, or None to accept any epoch")
     cat = elements[elements["source"].isin(["tle", "omm"])]
     if cat.empty:
         return

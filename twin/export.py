@@ -24,6 +24,8 @@ BLOCK_ROWS = 2_000_000
 
 
 def _check_target(path, overwrite: bool) -> Path:
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file path, got {type(path).__name__}")
     p = Path(path)

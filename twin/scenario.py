@@ -132,6 +132,25 @@ class Scenario:
             except (ValueError, TypeError) as exc:
                 raise type(exc)(f"{where} ({sh.get('name', kind)}): its design (the default "
                                 f"[design] merged with [shells.design]): {exc}") from None
+        self._check_values()
+
+    def _check_values(self):
+        """Values, not just keys: the time grid, the options and every shell, at load time
+        (so a bad scenario fails before a run starts or an output directory is made)."""
+        from ephemeris.geometry import PROPAGATORS
+        from ephemeris.timegrid import make_time_grid
+        from twin.simulate import POLICIES
+
+        kw = self.run_arguments()
+        try:
+            make_time_grid(kw["start"], kw["duration"], kw["step"])
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"[simulation]: {exc}") from None
+        for key, allowed in (("policy", POLICIES), ("propagator", PROPAGATORS)):
+            if key in kw and kw[key] not in allowed:
+                raise ValueError(f"[simulation] {key}={kw[key]!r} is not allowed; allowed: "
+                                 f"{', '.join(allowed)}")
+        object.__setattr__(self, "_built", self._build())
 
     # ----- TOML -----------------------------------------------------------------------------
     @classmethod
@@ -180,29 +199,42 @@ class Scenario:
         return SatelliteDesign.from_dict(_merge(self.design, self.shells[i].get("design", {})))
 
     def constellation(self):
-        """The :class:`twin.Constellation` the shells describe."""
-        from twin.constellation import Constellation
+        """The :class:`twin.Constellation` the shells describe (built and checked at load)."""
+        return self._built
 
+    def _build(self):
         total = None
         for i, sh in enumerate(self.shells):
             kw = {k: v for k, v in sh.items() if k not in ("type", "design")}
             kw["design"] = self.shell_design(i)
-            kind = sh["type"]
-            if "epoch" in kw and isinstance(kw["epoch"], (_dt.datetime, _dt.date)):
-                kw["epoch"] = kw["epoch"].isoformat()
-            if kind == "sun-synchronous":
-                c = Constellation.sun_synchronous(**kw)
-            elif kind == "walker":
-                c = Constellation.walker(**kw)
-            elif kind == "elements":
-                c = Constellation.from_elements(**kw)
-            else:
-                path = kw.pop("path")
-                full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
-                c = (Constellation.from_tle if kind == "tle" else Constellation.from_omm)(
-                    full, **kw)
+            try:
+                c = self._build_shell(sh["type"], kw)
+            except (ValueError, TypeError, OSError) as exc:
+                raise self._shell_error(i, exc) from None
             total = c if total is None else total + c
         return total
+
+    def _build_shell(self, kind, kw):
+        """One shell's :class:`twin.Constellation` from its keys (``design`` included)."""
+        from twin.constellation import Constellation
+
+        if isinstance(kw.get("epoch"), (_dt.datetime, _dt.date)):
+            kw["epoch"] = kw["epoch"].isoformat()
+        if kind == "sun-synchronous":
+            return Constellation.sun_synchronous(**kw)
+        if kind == "walker":
+            return Constellation.walker(**kw)
+        if kind == "elements":
+            return Constellation.from_elements(**kw)
+        path = kw.pop("path")
+        full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
+        builder = Constellation.from_tle if kind == "tle" else Constellation.from_omm
+        return builder(full, **kw)
+
+    def _shell_error(self, i, exc):
+        sh = self.shells[i]
+        kind = type(exc) if isinstance(exc, (ValueError, TypeError)) else ValueError
+        return kind(f"[[shells]] #{i + 1} ({sh.get('name', sh['type'])}): {exc}")
 
     def run_arguments(self) -> dict:
         sim = self.simulation

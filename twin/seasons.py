@@ -18,7 +18,7 @@ def _check_year(year):
     return int(year)
 
 
-def eclipse_season(altitude_km, ltan, year, step="60 s", inclination_deg=None):
+def eclipse_season(altitude_km, ltan, year, step="60 s"):
     """Eclipse statistics of one sun-synchronous satellite over calendar year ``year``.
 
     Eclipse time is shadow-equivalent: the integral of (1 - sunlit_fraction) over time.

@@ -51,9 +51,46 @@ def geometry(constellation, start, duration, step, *, workers=None,
     coordinates, so :func:`twin.eclipse_events` can re-propagate.
     """
     _check_constellation(constellation)
+    _check_options(workers=workers)
     grid = make_time_grid(start, duration, step)
+    check_memory(len(constellation), grid.n, True, GEOMETRY_BYTES_PER_SAT_STEP,
+                 "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)")
     elements = _resolve(constellation, grid, max_epoch_gap_days)
+    _check_step(elements, grid)
     return geometry_dataset(elements, grid, workers=workers)
+
+
+def _check_options(workers=None, chunk_sats=None, timeseries=True, progress=False,
+                   overwrite=False):
+    for name, v in (("workers", workers), ("chunk_sats", chunk_sats)):
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name} must be a whole number or None, got {v!r}")
+        if v < 1:
+            raise ValueError(f"{name}={v!r} is out of range; allowed: >= 1")
+    for name, v in (("timeseries", timeseries), ("overwrite", overwrite)):
+        if not isinstance(v, bool):
+            raise TypeError(f"{name} must be True or False, got {v!r}")
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise TypeError(f"progress must be True, False or a callable, got {progress!r}")
+
+
+class StepWarning(UserWarning):
+    """The time step is too long to resolve the orbits' eclipses."""
+
+
+def _check_step(elements, grid):
+    """Warn when the step exceeds a quarter of the shortest orbital period."""
+    import warnings
+
+    period_s = 86400.0 / elements["mean_motion_rev_per_day"].to_numpy(float).max()
+    if grid.step_s > period_s / 4:
+        warnings.warn(
+            f"step={grid.step_s:g} s is more than a quarter of the shortest orbital period "
+            f"({period_s / 60:.0f} min): eclipses and orbits are not resolved and shadow "
+            "statistics will be wrong; use a step of at most a few minutes", StepWarning,
+            stacklevel=3)
 
 
 def _resolve(constellation, grid, max_epoch_gap_days):
@@ -187,7 +224,9 @@ class PhysicsStep:
         series = {k: outputs[k][start:stop] if k in outputs else phys[k]
                   for k in ("array_power_w", "load_power_w", "curtailed_power_w", "battery_wh",
                             "gpu_temp_c", "throttled", "dark", "throughput_gb300")}
-        series["sunlit_fraction"] = geo["sunlit_fraction"]
+        # steps SGP4 could not propagate count as dark (dark_min), not as eclipse
+        sunlit = np.where(geo["valid"], geo["sunlit_fraction"], 1.0)
+        series["sunlit_fraction"] = sunlit
         if self.store is not None:
             self._write_store(start, stop, geo, {k: outputs[k][start:stop] if k in outputs
                                                  else phys[k] for k in self.store_vars
@@ -195,8 +234,7 @@ class PhysicsStep:
         starts = orbit_start_offsets(geo["teme_km"], self.inclination_deg[start:stop],
                                      self.step_s)
         rows = per_orbit_rows(self.names[start:stop], self.times, self.step_s, starts, series)
-        return rows, longest_shadow_s(geo["sunlit_fraction"], self.step_s), \
-            geo["sunlit_fraction"].sum(axis=1)
+        return rows, longest_shadow_s(sunlit, self.step_s), sunlit.sum(axis=1)
 
     def _write_store(self, start, stop, geo, phys):
         from ephemeris.geometry import GEOMETRY_OUTPUTS
@@ -285,6 +323,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     from twin.physics import VARIABLE_ATTRS
 
     _check_constellation(constellation)
+    _check_options(workers, chunk_sats, timeseries, progress, overwrite)
     if policy not in POLICIES:
         raise ValueError(f"policy={policy!r} is not a battery policy; allowed: {POLICIES}")
     if engine not in ENGINES:
@@ -299,6 +338,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
                          "timeseries=False")
     grid = make_time_grid(start, duration, step)
     elements = _resolve(constellation, grid, max_epoch_gap_days)
+    _check_step(elements, grid)
     designs = constellation.designs(design if design is not None else SatelliteDesign())
     for d, sh in zip(designs, constellation.shells):
         if not isinstance(d, SatelliteDesign):
@@ -352,16 +392,19 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
 MAX_IN_MEMORY_BYTES = 16 * 2**30
 #: Approximate bytes per satellite-step of an in-memory simulation (all variables).
 BYTES_PER_SAT_STEP = 290
+#: ... and of an in-memory geometry dataset.
+GEOMETRY_BYTES_PER_SAT_STEP = 90
 
 
-def check_memory(n_sat, n_time, in_memory):
-    need = n_sat * n_time * BYTES_PER_SAT_STEP
+def check_memory(n_sat, n_time, in_memory, bytes_per_sat_step=BYTES_PER_SAT_STEP,
+                 advice="run with timeseries=False (per-orbit rows and totals only) or "
+                        "store='run.zarr' to stream the time series to disk"):
+    need = n_sat * n_time * bytes_per_sat_step
     if in_memory and need > MAX_IN_MEMORY_BYTES:
         raise ValueError(
             f"the time series of {n_sat:,} satellites x {n_time:,} steps needs about "
             f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
-            "run with timeseries=False (per-orbit rows and totals only) or store='run.zarr' "
-            "to stream the time series to disk")
+            f"{advice}")
 
 
 def _create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
