@@ -26,6 +26,11 @@ import numpy as np
 #: Seconds per hour: converts W x s to Wh.
 S_PER_H = 3600.0
 
+#: Relative shortfall of housekeeping power still counted as served: the reserve policy plans
+#: the battery down to the floor plus the eclipse reserve exactly, and round-off (~1e-12) must
+#: not turn the last eclipse step dark.  1e-9 of a step's energy is far below any real margin.
+HK_TOLERANCE = 1e-9
+
 
 def floor_wh(capacity_wh, max_depth_of_discharge):
     """Lowest allowed stored energy, E_floor = C (1 - DoD_max) [Wh].

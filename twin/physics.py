@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from twin import battery as _battery
+from twin.battery import HK_TOLERANCE
 from twin import compute as _compute
 from twin import power as _power
 from twin import thermal as _thermal
@@ -92,6 +93,12 @@ _BLOCK_ELEMENTS = 1 << 15
 
 _BOOL_OUTPUTS = ("throttled", "thermal_limited", "dark")
 
+#: Outputs written by :func:`twin.physics_kernel.run_loop`, in its argument order.
+_KERNEL_OUTPUTS = ("load_power_w", "curtailed_power_w", "conversion_loss_w", "battery_power_w",
+                   "battery_loss_w", "battery_wh", "radiator_temp_k", "gpu_temp_c",
+                   "gpu_power_w", "host_power_w", "gpus_on", "gpu_power_fraction",
+                   "throughput_gb300", "throttled", "thermal_limited", "dark")
+
 #: Loop implementations accepted by ``run_physics(engine=...)``.
 ENGINES = ("auto", "numpy", "numba")
 
@@ -100,7 +107,8 @@ ENGINES = ("auto", "numpy", "numba")
 #: environment heat before a satellite's first valid step (used for its initial state).
 _INVALID_FILL = {"sunlit_fraction": 0.0, "alt_km": 500.0, "s_r": 0.0, "s_a": 0.0, "s_w": 1.0}
 
-_KERNEL = None
+_KERNEL = None          # twin.physics_kernel once imported; False if numba failed to import
+_KERNEL_ERROR = [""]
 
 
 def _kernel():
@@ -110,9 +118,12 @@ def _kernel():
         try:
             from twin import physics_kernel
         except ImportError as exc:
-            raise ImportError("run_physics(engine='numba') needs numba (pip install numba); "
-                              "use engine='numpy' or 'auto' without it") from exc
-        _KERNEL = physics_kernel
+            _KERNEL, _KERNEL_ERROR[0] = False, f"{type(exc).__name__}: {exc}"
+        else:
+            _KERNEL = physics_kernel
+    if _KERNEL is False:
+        raise ImportError(f"run_physics(engine='numba') needs numba, which did not import "
+                          f"({_KERNEL_ERROR[0]}); use engine='numpy' or 'auto'")
     return _KERNEL
 
 
@@ -283,49 +294,63 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     if not np.all(np.isfinite(dist) & (dist > 0)):
         raise ValueError("sun_distance_au must be finite and > 0 au")
 
-    # --- (time, sat) layout: each step reads contiguous rows ---------------------------------
-    ok_t = _time_major(ok)
-    all_ok = bool(ok_t.all())
+    # --- layout ------------------------------------------------------------------------------
+    # numpy loop: time-major (n_time, n_sat), so that each step reads contiguous rows.
+    # compiled loop: satellite-major (n_sat, n_time) as given, so that each satellite's series
+    # is contiguous; no transposes in, and C-contiguous outputs.
+    time_major = not use_numba
+    t_axis = 0 if time_major else 1
+    lay = _time_major if time_major else (lambda a: a)     # views are fine for numpy
+    ok_l = _time_major(ok) if time_major else np.ascontiguousarray(ok)
+    all_ok = bool(ok_l.all())
     need_all = design.solar.pointing != "sun-tracking"
-    f_t, alt_t, s_r = _time_major(sunlit), _time_major(alt), _time_major(sun[..., 0])
-    s_a = _time_major(sun[..., 1]) if need_all else None
-    s_w = _time_major(sun[..., 2]) if need_all else None
+    f_l, alt_l, s_r = lay(sunlit), lay(alt), lay(sun[..., 0])
+    s_a = lay(sun[..., 1]) if need_all else None
+    s_w = lay(sun[..., 2]) if need_all else None
     if not all_ok:
         fill = _INVALID_FILL
-        f_t = np.where(ok_t, f_t, fill["sunlit_fraction"])
-        alt_t = np.where(ok_t, alt_t, fill["alt_km"])
-        s_r = np.where(ok_t, s_r, fill["s_r"])
+        f_l = np.where(ok_l, f_l, fill["sunlit_fraction"])
+        alt_l = np.where(ok_l, alt_l, fill["alt_km"])
+        s_r = np.where(ok_l, s_r, fill["s_r"])
         if need_all:
-            s_a = np.where(ok_t, s_a, fill["s_a"])
-            s_w = np.where(ok_t, s_w, fill["s_w"])
-    for name, a in (("sunlit_fraction", f_t), ("alt_km", alt_t), ("sun_rsw", s_r),
+            s_a = np.where(ok_l, s_a, fill["s_a"])
+            s_w = np.where(ok_l, s_w, fill["s_w"])
+    for name, a in (("sunlit_fraction", f_l), ("alt_km", alt_l), ("sun_rsw", s_r),
                     ("sun_rsw", s_a), ("sun_rsw", s_w)):
         if a is not None and not np.isfinite(a).all():
             raise ValueError(f"{name} has NaN or infinite values where valid is True")
-    if f_t.min(initial=0.0) < 0.0 or f_t.max(initial=1.0) > 1.0 + 1e-9:
+    if f_l.min(initial=0.0) < 0.0 or f_l.max(initial=1.0) > 1.0 + 1e-9:
         raise ValueError("sunlit_fraction must be within [0, 1]")
-    if alt_t.min(initial=1.0) <= 0.0:
+    if alt_l.min(initial=1.0) <= 0.0:
         raise ValueError("alt_km must be > 0 km where valid is True")
-    solar_t = _power.irradiance_w_m2(1.0, dist)[:, None]
-    p_array = np.empty((n_t, n_sat))
-    q_env = np.empty((n_t, n_sat))
-    cell_t = np.empty((n_t, n_sat))
-    rows = max(1, _BLOCK_ELEMENTS // max(n_sat, 1))
-    for b0 in range(0, n_t, rows):
-        b = slice(b0, b0 + rows)
-        env = _environment(design, f_t[b], solar_t[b], s_r[b],
-                           None if s_a is None else s_a[b], None if s_w is None else s_w[b],
-                           alt_t[b])
-        p_array[b] = env["array_power_w"]
-        q_env[b] = env["environment_heat_w"]
-        cell_t[b] = env["cell_temp_c"]
-    q_env_first = q_env[0].copy()       # environment heat of step 0, also where not valid
+    solar = _power.irradiance_w_m2(1.0, dist)
+    solar = solar[:, None] if time_major else solar[None, :]
+    shape = f_l.shape
+    p_array, q_env, cell_t = np.empty(shape), np.empty(shape), np.empty(shape)
+    n_cols = min(shape[1], _BLOCK_ELEMENTS)
+    n_rows = max(1, _BLOCK_ELEMENTS // max(n_cols, 1))
+    for r0 in range(0, shape[0], n_rows):
+        for c0 in range(0, shape[1], n_cols):
+            b = (slice(r0, r0 + n_rows), slice(c0, c0 + n_cols))
+            env = _environment(design, f_l[b], solar[b[0]] if time_major else solar[:, b[1]],
+                               s_r[b], None if s_a is None else s_a[b],
+                               None if s_w is None else s_w[b], alt_l[b])
+            p_array[b] = env["array_power_w"]
+            q_env[b] = env["environment_heat_w"]
+            cell_t[b] = env["cell_temp_c"]
+
+    def at(a, k):
+        """Values of all satellites at step k."""
+        return a[k] if time_major else a[:, k]
+
+    q_env_first = at(q_env, 0).copy()   # environment heat of step 0, also where not valid
     if not all_ok:
-        p_array[~ok_t] = 0.0
-        q_env[~ok_t] = 0.0
+        p_array[~ok_l] = 0.0
+        q_env[~ok_l] = 0.0
         # cell temperature: last valid value (step 0's stand-in value before the first valid)
-        last = np.maximum.accumulate(np.where(ok_t, np.arange(n_t)[:, None], 0), axis=0)
-        cell_t = np.take_along_axis(cell_t, last, axis=0)
+        steps = np.arange(n_t)[:, None] if time_major else np.arange(n_t)[None, :]
+        last = np.maximum.accumulate(np.where(ok_l, steps, 0), axis=t_axis)
+        cell_t = np.take_along_axis(cell_t, last, axis=t_axis)
 
     # --- constants ---------------------------------------------------------------------------
     bat, cmp_, bus, rad = design.battery, design.compute, design.bus, design.radiator
@@ -346,17 +371,17 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     reserve = None
     if policy == "reserve":
         deficit_wh = np.maximum(p_hk - eta_c * p_array, 0.0) / eta_dis * (step_s / 3600.0)
-        reserve = _battery.eclipse_reserve_wh(np.where(ok_t, deficit_wh, 0.0), axis=0)
+        reserve = _battery.eclipse_reserve_wh(np.where(ok_l, deficit_wh, 0.0), axis=t_axis)
 
     def control(k, energy, temp, heat_capacity):
         """Decision for step k: (hk_ok, housekeeping, gpus on, power fraction, limited)."""
-        bus_from_array = eta_c * p_array[k]
+        bus_from_array = eta_c * at(p_array, k)
         avail = _battery.available_power_w(energy, e_floor, step_s, eta_ch, eta_dis)
-        hk_ok = bus_from_array + np.maximum(avail, 0.0) >= p_hk * (1.0 - 1e-12)
+        hk_ok = bus_from_array + np.maximum(avail, 0.0) >= p_hk * (1.0 - HK_TOLERANCE)
         if not all_ok:
-            hk_ok &= ok_t[k]
+            hk_ok &= at(ok_l, k)
         if reserve is not None:
-            avail = _battery.available_power_w(energy, e_floor + reserve[k], step_s, eta_ch,
+            avail = _battery.available_power_w(energy, e_floor + at(reserve, k), step_s, eta_ch,
                                                eta_dis)
         budget = np.where(hk_ok, np.maximum(bus_from_array + avail - p_hk, 0.0), 0.0)
         hk = np.where(hk_ok, p_hk, 0.0)
@@ -365,7 +390,7 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             return hk_ok, hk, zero, zero, np.zeros(n_sat, bool)
         n_on, frac = _compute.throttle(budget, n_gpu, cmp_.gpu_power_w,
                                        cmp_.host_power_w_per_gpu, cmp_.min_power_fraction)
-        n_on, frac, limited = _compute.thermal_cap(n_on, frac, temp, q_env[k] + hk, step_s,
+        n_on, frac, limited = _compute.thermal_cap(n_on, frac, temp, at(q_env, k) + hk, step_s,
                                                    heat_capacity_j_per_k=heat_capacity,
                                                    **gpu_kw)
         return hk_ok, hk, n_on, frac, limited
@@ -388,32 +413,26 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             raise ValueError("initial_radiator_temp_k must be finite and > 0 K")
 
     # --- time loop -----------------------------------------------------------------------
-    out = {name: np.empty((n_t, n_sat), dtype=bool if name in _BOOL_OUTPUTS else float)
+    out = {name: np.empty(shape, dtype=bool if name in _BOOL_OUTPUTS else float)
            for name in VARIABLE_ATTRS}
     out["array_power_w"] = p_array
     out["environment_heat_w"] = q_env
     out["cell_temp_c"] = cell_t
     if use_numba:
-        out["gpus_on"] = np.empty((n_t, n_sat), dtype=np.int32)
+        out["gpus_on"] = np.empty(shape, dtype=np.int32)
         rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
         tl_min = cmp_.max_gpu_temp_k - rp * cmp_.min_power_fraction   # as in thermal_cap
         f = float
         kernel.run_loop(
-            p_array, q_env, np.ascontiguousarray(ok_t),
+            p_array, q_env, ok_l,
             np.zeros((0, 0)) if reserve is None else np.ascontiguousarray(reserve, dtype=float),
             np.ascontiguousarray(energy, dtype=float), np.ascontiguousarray(temp, dtype=float),
             step_s, f(cap), f(e_floor), f(eta_c), f(eta_ch), f(eta_dis), f(p_hk), f(k_rad),
             f(heat_cap), f(n_gpu), f(cmp_.gpu_power_w), f(cmp_.host_power_w_per_gpu),
             f(cmp_.min_power_fraction), f(cmp_.max_gpu_temp_k),
             f(cmp_.thermal_resistance_k_per_w), f(k_rad * tl_min ** 4), f(cmp_.idle_fraction),
-            f(cmp_.dvfs_exponent),
-            *(out[name] for name in ("load_power_w", "curtailed_power_w", "conversion_loss_w",
-                                     "battery_power_w", "battery_loss_w", "battery_wh",
-                                     "radiator_temp_k", "gpu_temp_c", "gpu_power_w",
-                                     "host_power_w", "gpus_on", "gpu_power_fraction",
-                                     "throughput_gb300", "throttled", "thermal_limited",
-                                     "dark")))
-        return {name: a.T for name, a in out.items()}
+            f(cmp_.dvfs_exponent), *(out[name] for name in _KERNEL_OUTPUTS))
+        return out
     rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
     for k in range(n_t):
         hk_ok, hk, n_on, frac, limited = control(k, energy, temp, heat_cap)
@@ -422,7 +441,7 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         load = hk + gpu_w + host_w
         flows = _battery.dispatch(load, p_array[k], energy, cap, step_s, eta_c, eta_ch, eta_dis)
         t_end = _thermal.end_temp_k(temp, q_env[k] + load, k_rad, heat_cap, step_s)
-        temp = t_end if all_ok else np.where(ok_t[k], t_end, temp)   # frozen where not valid
+        temp = t_end if all_ok else np.where(ok_l[k], t_end, temp)   # frozen where not valid
         energy = flows["energy_wh"]
         thr = n_on * _compute.throughput_fraction(frac, cmp_.idle_fraction, cmp_.dvfs_exponent)
         out["load_power_w"][k] = load
@@ -442,6 +461,6 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         out["dark"][k] = ~hk_ok
     out["throttled"][:] = out["throughput_gb300"] < n_gpu * (1.0 - 1e-12)
     if not all_ok:
-        out["throttled"] &= ok_t
+        out["throttled"] &= ok_l
     out["gpus_on"] = out["gpus_on"].astype(np.int32)
     return {name: a.T for name, a in out.items()}
