@@ -23,8 +23,8 @@ DE421_END = np.datetime64("2053-10-09T00:00:00")
 
 def configure_astropy_offline() -> None:
     """Forbid astropy from reaching the network (IERS tables and the data cache)."""
-    from astropy.utils import iers
     from astropy.utils import data as adata
+    from astropy.utils import iers
 
     iers.conf.auto_download = False
     iers.conf.auto_max_age = None

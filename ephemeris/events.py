@@ -183,7 +183,8 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
         }))
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            EVENT_COLUMNS, [object, object, "datetime64[ns]", "datetime64[ns]", float, float, bool])})
+            EVENT_COLUMNS,
+            [object, object, "datetime64[ns]", "datetime64[ns]", float, float, bool])})
     out = pd.concat(rows, ignore_index=True)
     if refine:
         _shadow_from_boundaries(out)
@@ -195,4 +196,5 @@ def eclipse_events(dataset: xr.Dataset, refine: bool = True) -> pd.DataFrame:
             out.loc[grazing, "shadow_equivalent_s"] = _shadow_integral(
                 satrecs, g["_row"].to_numpy(), t0, t1, times[0], sun_interp, earth_r, j2_sats)
     out = out.drop(columns=["_has_umbra", "_row"], errors="ignore")
-    return out.sort_values(["sat", "start", "kind"], kind="stable").reset_index(drop=True)[EVENT_COLUMNS]
+    out = out.sort_values(["sat", "start", "kind"], kind="stable").reset_index(drop=True)
+    return out[EVENT_COLUMNS]

@@ -22,9 +22,9 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 
 from ephemeris.validation import check_number
-import pandas as pd
 
 # --- WGS72 constants as SGP4 uses them (sgp4.earth_gravity.wgs72) ---------------------------
 RE_WGS72_KM = 6378.135
@@ -70,7 +70,8 @@ def _count(name, value, lo=1):
 
 def check_altitude_km(value, name="altitude_km"):
     return _real(name, value, MIN_ALTITUDE_KM, MAX_ALTITUDE_KM,
-                 allowed=f"[{MIN_ALTITUDE_KM:g}, {MAX_ALTITUDE_KM:g}] km (below {MIN_ALTITUDE_KM:g} km "
+                 allowed=f"[{MIN_ALTITUDE_KM:g}, {MAX_ALTITUDE_KM:g}] km "
+                         f"(below {MIN_ALTITUDE_KM:g} km "
                          "the atmosphere decays an orbit within days; above "
                          f"{MAX_ALTITUDE_KM:g} km SGP4/SDP4 is not meant to be used)")
 
@@ -121,7 +122,8 @@ def sgp4_node_rate_rad_per_min(semi_major_axis_km, eccentricity, inclination_deg
     temp2 = 0.5 * temp1 * J2_WGS72 * pinvsq
     temp3 = -0.46875 * J4_WGS72 * pinvsq * pinvsq * n
     cos2 = cosi * cosi
-    return -temp1 * cosi + (0.5 * temp2 * (4.0 - 19.0 * cos2) + 2.0 * temp3 * (3.0 - 7.0 * cos2)) * cosi
+    return -temp1 * cosi + (0.5 * temp2 * (4.0 - 19.0 * cos2)
+                            + 2.0 * temp3 * (3.0 - 7.0 * cos2)) * cosi
 
 
 def sun_synchronous_inclination_j2_deg(altitude_km, eccentricity=0.0):
@@ -176,7 +178,8 @@ def parse_ltan(value, name="ltan") -> float:
         return h + mi / 60 + s / 3600
     if isinstance(value, (int, float, np.integer, np.floating)):
         return _real(name, value, 0.0, 24.0, hi_open=True, allowed="[0, 24) hours")
-    raise TypeError(f"{name} must be a time of day such as '18:00' or hours, got {type(value).__name__}")
+    raise TypeError(f"{name} must be a time of day such as '18:00' or hours, got "
+                    f"{type(value).__name__}")
 
 
 def gmst_deg(epoch) -> np.ndarray:
@@ -211,7 +214,7 @@ def raan_from_ltan_deg(ltan_h, epoch) -> np.ndarray:
 
 
 def ltan_hours(raan_deg, epoch) -> np.ndarray:
-    """Mean local solar time [h] of the ascending node, the inverse of :func:`raan_from_ltan_deg`."""
+    """Mean local solar time [h] of the ascending node (inverse of :func:`raan_from_ltan_deg`)."""
     return np.mod(_ut_hours(epoch) + (np.asarray(raan_deg, float) - gmst_deg(epoch)) / 15.0, 24.0)
 
 
@@ -223,7 +226,8 @@ def element_table(*, name, shell, source, altitude_km, inclination_deg, raan_deg
     alt = np.atleast_1d(np.asarray(altitude_km, float))
     n = max(len(np.atleast_1d(x)) for x in (name, alt, inclination_deg, raan_deg, mean_anomaly_deg))
     b = lambda x: np.broadcast_to(np.asarray(x), (n,)).copy()  # noqa: E731
-    alt, inc, ecc = b(alt), b(np.asarray(inclination_deg, float)), b(np.asarray(eccentricity, float))
+    alt = b(alt)
+    inc, ecc = b(np.asarray(inclination_deg, float)), b(np.asarray(eccentricity, float))
     n_k = kozai_mean_motion(RE_WGS72_KM + alt, ecc, inc)
     ep = pd.NaT if epoch is None else pd.Timestamp(epoch)
     df = pd.DataFrame({

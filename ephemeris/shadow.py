@@ -59,7 +59,7 @@ def disc_fraction_visible(a, b, c):
 
 
 def sunlit_fraction(r_km, sun_km, earth_radius_km=EARTH_RADIUS_KM):
-    """Fraction of the solar disc visible from ``r_km`` (1 sun, 0 umbra) behind a spherical Earth."""
+    """Fraction of the solar disc visible from ``r_km`` (1 sun, 0 umbra), spherical Earth."""
     return disc_fraction_visible(*shadow_angles(r_km, sun_km, earth_radius_km))
 
 

@@ -22,8 +22,8 @@ import pytest
 from sgp4.io import fix_checksum
 
 import twin
-from twin import (Battery, Bus, ComputePayload, Constellation as C, Radiator, SatelliteDesign,
-                  SolarArray)
+from twin import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
+from twin import Constellation as C
 from twin.cli import main
 
 SIM = sys.modules["twin.simulate"]   # the module (``twin.simulate`` is also the function)

@@ -1,7 +1,8 @@
 """Battery and bus dispatch."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twin import battery
 

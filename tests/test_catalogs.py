@@ -15,7 +15,12 @@ from sgp4.api import Satrec
 from sgp4.io import fix_checksum
 
 from ephemeris.catalogs import (
-    COLUMNS, _check_roundtrip, satrec_from_row, elements_from_satrecs, read_omm, read_tle,
+    COLUMNS,
+    _check_roundtrip,
+    elements_from_satrecs,
+    read_omm,
+    read_tle,
+    satrec_from_row,
 )
 
 DATA = Path(__file__).parent / "data"

@@ -1,5 +1,4 @@
 """The claims table is computed by the twin's models: change an input, the number moves."""
-import dataclasses
 
 import numpy as np
 import pytest

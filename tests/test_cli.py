@@ -402,13 +402,15 @@ def test_console_script_run_and_refuse(tiny, tmp_path):
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     out = tmp_path / "sub"
     p = subprocess.run(_script() + ["run", str(tiny), "--out", str(out), "--quiet"],
-                       check=False, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+                       check=False, capture_output=True, text=True, timeout=120, env=env,
+                       cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert p.stderr == ""
     assert "sustained GB300-equivalents" in p.stdout
     assert (out / "timeseries.parquet").exists()
     again = subprocess.run(_script() + ["run", str(tiny), "--out", str(out), "--quiet"],
-                           check=False, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+                           check=False, capture_output=True, text=True, timeout=120, env=env,
+                           cwd=tmp_path)
     assert again.returncode == 2 and again.stdout == ""
     assert len(again.stderr.strip().splitlines()) == 1 and "Traceback" not in again.stderr
 

@@ -1,7 +1,8 @@
 """DVFS curve, throttling rule and thermal cap."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twin import compute, thermal
 from twin.design import ComputePayload

@@ -18,7 +18,10 @@ import pytest
 
 import twin
 from ephemeris.shadow import (
-    EARTH_RADIUS_KM, disc_fraction_visible, eclipse_fraction_cylindrical, sunlit_fraction,
+    EARTH_RADIUS_KM,
+    disc_fraction_visible,
+    eclipse_fraction_cylindrical,
+    sunlit_fraction,
 )
 from ephemeris.sun import SUN_RADIUS_KM, sun_and_frames
 from ephemeris.timegrid import skyfield_time
@@ -506,7 +509,8 @@ def test_runs_offline_and_writes_nothing(tmp_path):
         from astropy.utils import data as adata
         assert iers.conf.auto_download is False, iers.conf.auto_download
         assert adata.conf.allow_internet is False
-        c = twin.Constellation.walker(550, 53, 2, 2, 1) + twin.Constellation.sun_synchronous(650, "18:00")
+        c = twin.Constellation.walker(550, 53, 2, 2, 1) \
+            + twin.Constellation.sun_synchronous(650, "18:00")
         ds = twin.geometry(c, "2027-06-21", "3 h", "60 s")
         ev = twin.eclipse_events(ds)
         assert len(ev) > 0

@@ -12,8 +12,13 @@ import pytest
 import twin
 from ephemeris import orbits
 from ephemeris.orbits import (
-    J2_WGS72, RE_WGS72_KM, TROPICAL_YEAR_DAYS, ltan_hours, raan_from_ltan_deg,
-    sun_synchronous_inclination_deg, sun_synchronous_inclination_j2_deg,
+    J2_WGS72,
+    RE_WGS72_KM,
+    TROPICAL_YEAR_DAYS,
+    ltan_hours,
+    raan_from_ltan_deg,
+    sun_synchronous_inclination_deg,
+    sun_synchronous_inclination_j2_deg,
 )
 from ephemeris.propagate import propagate, satrecs_from_elements
 from ephemeris.timegrid import jd_from_datetime

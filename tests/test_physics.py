@@ -1,10 +1,11 @@
 """The per-chunk time stepper run_physics: energy closure, control, thermal limit, edge cases."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from twin import thermal
-from twin.design import (Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray)
+from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
 from twin.physics import VARIABLE_ATTRS, environment, run_physics
 
 R_E = 6378.137

@@ -57,7 +57,7 @@ def test_orbits_start_at_the_ascending_node(walker_result):
 
 def test_partial_orbits_are_kept_and_flagged(walker_result):
     po = walker_result.per_orbit()
-    for sat, g in po.groupby("sat"):
+    for _, g in po.groupby("sat"):
         assert not g["complete"].iloc[0] and not g["complete"].iloc[-1]
         assert g["start"].iloc[0] == pd.Timestamp(START)
         assert g["end"].iloc[-1] == pd.Timestamp(START) + pd.Timedelta("6 h")

@@ -1,10 +1,12 @@
 """Thermal models: view factors, environmental loads, radiator balance and the implicit step."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twin import thermal
-from twin.thermal import EARTH_RADIUS_KM as R, STEFAN_BOLTZMANN_W_M2_K4 as SIGMA
+from twin.thermal import EARTH_RADIUS_KM as R
+from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4 as SIGMA
 
 
 def numeric_view_factor(alt_km, lam_rad, n=600):

@@ -10,7 +10,11 @@ import pytest
 
 import twin
 from ephemeris.timegrid import (
-    jd_from_datetime, make_time_grid, parse_duration, parse_time, skyfield_time,
+    jd_from_datetime,
+    make_time_grid,
+    parse_duration,
+    parse_time,
+    skyfield_time,
 )
 from twin import Constellation
 

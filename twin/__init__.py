@@ -6,14 +6,14 @@ then :func:`geometry` (where every satellite is and how much Sun it sees) and :f
 """
 from ephemeris.events import eclipse_events
 from ephemeris.propagate import PropagationError, PropagationWarning
-from twin.constellation import Constellation, Shell
-from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
-from twin.simulate import SimulationResult, geometry, simulate
-from twin.compare import compare, compare_altitudes
-from twin.scenario import Scenario
-from twin.seasons import eclipse_season
 from twin import economics, ground
 from twin.claims import claims
+from twin.compare import compare, compare_altitudes
+from twin.constellation import Constellation, Shell
+from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
+from twin.scenario import Scenario
+from twin.seasons import eclipse_season
+from twin.simulate import SimulationResult, geometry, simulate
 
 __version__ = "0.1.0"
 

@@ -132,7 +132,7 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     from ephemeris.orbits import check_altitude_km
 
     c = None
-    for i, h in enumerate(alts):
+    for h in alts:
         h = check_altitude_km(float(h) if isinstance(h, (np.integer, np.floating)) else h)
         shell = (Constellation.sun_synchronous(h, ltan, design=design, name=f"{h:g} km")
                  if ltan is not None else

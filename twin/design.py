@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from ephemeris.validation import field_choice, field_number
-
 from twin.power import POINTING_MODES
 from twin.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 

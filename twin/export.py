@@ -135,7 +135,8 @@ def to_parquet(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
 
     meta = {"twin.units": json.dumps(units_of(ds)),
             "twin.attrs": json.dumps({k: _jsonable(v) for k, v in ds.attrs.items()})}
-    meta.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in (metadata or {}).items()})
+    meta.update({k: v if isinstance(v, str) else json.dumps(v)
+                 for k, v in (metadata or {}).items()})
     units = units_of(ds)
     with atomic_path(path, overwrite) as tmp:
         writer = None
@@ -223,7 +224,8 @@ def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Pat
     time-tagged custom properties (``sunlit_fraction`` and, after a simulation,
     ``throughput_gb300``).  Names are HTML-escaped in descriptions."""
     from czml3 import Document, Packet
-    from czml3.properties import Clock, Label, Path as CzPath, Point, Position
+    from czml3.properties import Clock, Label, Point, Position
+    from czml3.properties import Path as CzPath
 
     if not isinstance(stride, (int, np.integer)) or isinstance(stride, bool) or stride < 1:
         raise ValueError(f"stride={stride!r} must be a whole number >= 1")

@@ -37,17 +37,15 @@ import csv
 import dataclasses
 import functools
 import importlib.util
-import math
 import os
 import warnings
 import zoneinfo
 from dataclasses import dataclass
 
 import numpy as np
-
-from ephemeris.validation import check_number, field_choice, field_number
 import pandas as pd
 
+from ephemeris.validation import check_number, field_choice, field_number
 from twin.design import SolarArray
 
 __all__ = [

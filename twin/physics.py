@@ -39,10 +39,10 @@ from __future__ import annotations
 import numpy as np
 
 from twin import battery as _battery
-from twin.battery import HK_TOLERANCE
 from twin import compute as _compute
 from twin import power as _power
 from twin import thermal as _thermal
+from twin.battery import HK_TOLERANCE
 from twin.design import SatelliteDesign
 
 POLICIES = ("greedy", "reserve")

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.thermal import (EARTH_ALBEDO, EARTH_IR_W_M2, EARTH_RADIUS_KM,
-                          STEFAN_BOLTZMANN_W_M2_K4, ZERO_C_K, earth_view_factor_sum)
+from twin.thermal import (
+    EARTH_ALBEDO,
+    EARTH_IR_W_M2,
+    EARTH_RADIUS_KM,
+    STEFAN_BOLTZMANN_W_M2_K4,
+    ZERO_C_K,
+    earth_view_factor_sum,
+)
 
 #: Total solar irradiance at 1 au [W/m^2] (Kopp & Lean 2011, Geophys. Res. Lett. 38, L01706:
 #: 1360.8 +/- 0.5 W/m^2 at solar minimum; IAU 2015 Resolution B3 nominal 1361 W/m^2).
@@ -153,7 +159,7 @@ def incidence_modifier(cos_incidence, refractive_index=1.526, extinction_per_m=4
        photovoltaic array performance", Solar Energy 80(1), 78-88, 2006.
     .. [2] pvlib.iam.physical, https://pvlib-python.readthedocs.io
     """
-    from pvlib import iam as _pvlib_iam   # imported lazily: pvlib's import takes ~1 s
+    from pvlib import iam as _pvlib_iam  # imported lazily: pvlib's import takes ~1 s
 
     aoi_deg = np.degrees(np.arccos(np.clip(cos_incidence, 0.0, 1.0)))
     return np.clip(np.nan_to_num(_pvlib_iam.physical(aoi_deg, n=refractive_index,
@@ -319,8 +325,9 @@ def array_earth_flux_w_m2(normal_r, alt_km, solar_w_m2, sun_r, absorptivity, emi
         \quad \cos\lambda_{front} = -n_r,\ \cos\lambda_{back} = n_r
 
     with F_i the faces' Earth view factors (:func:`twin.thermal.earth_view_factor`).  Albedo
-    heats the array but is not converted to electricity (conservative); the back face is assumed to have the same solar
-    absorptivity as the front (an assumption: carbon-composite or Kapton substrates, ~0.9).
+    heats the array but is not converted to electricity (conservative); the back face is
+    assumed to have the same solar absorptivity as the front (an assumption: carbon-composite
+    or Kapton substrates, ~0.9).
 
     Parameters
     ----------

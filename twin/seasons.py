@@ -36,7 +36,8 @@ def eclipse_season(altitude_km, ltan, year, step="60 s"):
     sf = ds["sunlit_fraction"].values[0]
     step_s = float(ds.attrs["step_s"])
     shadow_s = (1.0 - sf) * step_s
-    day_idx = ((ds["time"].values - np.datetime64(start, "ns")) // np.timedelta64(1, "D")).astype(int)
+    day_idx = ((ds["time"].values - np.datetime64(start, "ns"))
+               // np.timedelta64(1, "D")).astype(int)
     daily_shadow = np.bincount(day_idx, weights=shadow_s, minlength=days)
     daily_any = np.bincount(day_idx, weights=(sf < 1.0), minlength=days) > 0
     ev = eclipse_events(ds)

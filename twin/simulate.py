@@ -15,8 +15,12 @@ from ephemeris import parallel
 from ephemeris.geometry import build_dataset, geometry_dataset
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
-from twin.summary import constellation_summary, longest_shadow_s, orbit_start_offsets, \
-    per_orbit_rows
+from twin.summary import (
+    constellation_summary,
+    longest_shadow_s,
+    orbit_start_offsets,
+    per_orbit_rows,
+)
 
 POLICIES = ("greedy", "reserve")
 
@@ -316,8 +320,13 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     ``gpu_power_w``, ``throughput_gb300`` and more, each with ``units``), ``.per_orbit()`` and
     ``.summary()``.
     """
-    from ephemeris.geometry import GEOMETRY_OUTPUTS, PROPAGATORS, GeometryJob, allocate, \
-        report_errors
+    from ephemeris.geometry import (
+        GEOMETRY_OUTPUTS,
+        PROPAGATORS,
+        GeometryJob,
+        allocate,
+        report_errors,
+    )
     from ephemeris.sun import AU_KM, sun_and_frames
     from twin.design import SatelliteDesign
     from twin.physics import VARIABLE_ATTRS
@@ -475,7 +484,7 @@ def _dask_chunk(job, n, names):
     import os
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from ephemeris.geometry import GEOMETRY_OUTPUTS, allocate
+    from ephemeris.geometry import allocate
 
     spec = {k: v for k, v in _spec_for(job, names).items()}
     outputs = allocate(n, len(job.jd), spec, False)
