@@ -1,68 +1,468 @@
-"""A fast analytic propagator for designed shells: SGP4's secular J2 mean-element motion.
+"""A fast propagator for designed shells: SGP4's near-Earth model without drag, compiled.
 
-Each satellite keeps SGP4's own mean elements and secular rates (``Satrec.mdot``, ``argpdot``,
-``nodedot``, which include J2, J2^2 and J4) and its Brouwer mean semi-major axis; the position
-is the Keplerian one on those drifting elements:
+``propagate_j2`` evaluates, per satellite and time, the same equations as SGP4's near-Earth
+branch (``sgp4()`` in Vallado's C++/Python, followed line by line) with the drag coefficient
+``bstar`` = 0, as one numba kernel over (sat, time) with every per-satellite constant hoisted
+out of the time loop.  With ``bstar`` = 0 every drag term of SGP4 vanishes exactly (``cc1``,
+``cc4``, ``cc5``, ``omgcof``, ``xmcof``, ``nodecf``, ``d2``..``d4``, ``t2cof``..``t5cof`` are
+all proportional to ``bstar``), so what is left is the analytic J2/J3/J4 theory of Hoots &
+Roehrich (1980, Spacetrack Report No. 3) in the form of Vallado, Crawford, Hujsak & Kelso
+(2006, "Revisiting Spacetrack Report #3", AIAA 2006-6753):
 
-    M = M0 + Mdot t,  omega = omega0 + omegadot t,  Omega = Omega0 + Omegadot t,
-    E - e sin E = M (Newton),  r = a (1 - e cos E),  u = omega + nu,
-    r_TEME = r [cos O cos u - sin O sin u cos i, sin O cos u + cos O sin u cos i, sin u sin i],
-    v_TEME = sqrt(mu / p) [e sin nu r_hat + (1 + e cos nu) u_hat]   (p = a (1 - e^2)).
+Epoch constants (``sgp4init``/``initl``; the secular rates ``mdot``, ``argpdot``, ``nodedot``,
+which carry J2, J2^2 and J4, are read from the ``Satrec``)::
 
-What it leaves out against SGP4: the short-period J2 terms (a few km, mostly along-track),
-the long-period J3 terms, drag (``bstar``) and deep-space resonances.  Validated against SGP4
-in tests/test_j2.py (sunlit fraction per orbit and eclipse boundaries).  Vallado (2013),
-*Fundamentals of Astrodynamics*, sec. 9.6 (secular J2 effects) and algorithm 10 (COE2RV).
+    n0'' (un-Kozai'd mean motion) from n0 by Brouwer's correction (initl),
+    a = (xke / n0'')^(2/3),  n = xke / a^1.5,  e = max(e0, 1e-6),
+    aycof = -J3/J2 sin i / 2,   xlcof = -J3/J2 sin i (3 + 5 cos i) / (4 (1 + cos i)),
+    con41 = 3 cos^2 i - 1,  x1mth2 = 1 - cos^2 i,  x7thm1 = 7 cos^2 i - 1.
+
+Secular motion, t in minutes from the epoch::
+
+    M = M0 + Mdot t,  w = w0 + wdot t,  O = O0 + Odot t   (SGP4 reduces them with fmod 2 pi).
+
+Long-period periodics (J3)::
+
+    axN = e cos w,  ayN = e sin w + aycof / (a (1 - e^2)),
+    L = M + w + O + xlcof axN / (a (1 - e^2)),   U = fmod(L - O, 2 pi).
+
+Kepler's equation in SGP4's form, for E + w: Newton on
+``U = (E + w) - ayN cos(E + w) + axN sin(E + w)`` from E + w = U, at most 10 steps, each clamped
+to 0.95 rad, stopping when the step is below 1e-12.
+
+Short-period periodics (J2), with p_L = a (1 - axN^2 - ayN^2) and the osculating r_L, u::
+
+    r_k = r_L (1 - 3/2 k2/p_L^2 sqrt(1 - e_L^2) con41) + 1/2 k2/p_L x1mth2 cos 2u,
+    u_k = u - 1/4 k2/p_L^2 x7thm1 sin 2u,   O_k = O + 3/2 k2/p_L^2 cos i sin 2u,
+    i_k = i + 3/2 k2/p_L^2 cos i sin i cos 2u,
+    rdot_k = rdot_L - n k2/p_L x1mth2 sin 2u / xke,
+    r fdot_k = r fdot_L + n k2/p_L (x1mth2 cos 2u + 3/2 con41) / xke     (k2 = J2 / 2),
+
+and the TEME position r_k U(u_k, O_k, i_k) and velocity from the same unit vectors, in km and
+km/s (units of Earth radii and xke).  SGP4's error codes are reproduced (1 eccentricity out of
+range, 4 negative semi-latus rectum, 6 decayed: r_k < 1 Earth radius); failed steps hold the
+last good state as :func:`ephemeris.propagate.propagate` does.
+
+What is left out, against SGP4 itself:
+
+* drag: a satellite with a nonzero ``bstar`` is propagated as if ``bstar`` were 0 (an
+  approximation, documented; designed shells default to ``bstar`` = 0, where the result is
+  SGP4's to rounding: the tests find < 1 mm over a day);
+* deep space: satellites with a period of 225 min or more (``Satrec.method == "d"``: the
+  lunar-solar periodics and resonances of SDP4) are propagated with SGP4 itself
+  (``SatrecArray.sgp4``), so their states are SGP4's exactly.
+
+How it is evaluated (the numbers are SGP4's to ~1e-8 km; the tests ask for 1 mm):
+
+* numba kernel (:func:`_near_earth_kernel`): per satellite, blocks of :data:`BLOCK` time steps
+  go through three loops with no calls into the C math library, which LLVM vectorises (SIMD
+  over time steps): (1) the secular and long-period terms, (2) Kepler's equation, every
+  lane taking SGP4's Newton steps until its own stopping rule holds, (3) the short-period
+  terms and the state.  Sines and cosines come from :func:`sincosv` (fdlibm's polynomials,
+  within 2 ulp); the angles are not reduced modulo 2 pi first (only their sines and cosines
+  are used; :func:`sincosv` reduces exactly), and sin/cos of u + du, node + dn, i + di (the
+  short-period corrections, < 1e-2 rad) are those of u, node, i rotated by the correction
+  (Taylor series to rounding), sin/cos of atan2(sinu, cosu) being sinu, cosu normalised.
+  Satellites whose angles would exceed :data:`SINCOS_MAX_ARG` within the run (decades from
+  their epoch) are handed to SGP4 itself.
+* without numba, the same equations as written in SGP4 run as a vectorised numpy fallback
+  (:func:`_near_earth_numpy`; several times slower, memory-bound).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ephemeris.orbits import MU_WGS72_KM3_S2, RE_WGS72_KM
+try:  # numba is a dependency; the numpy path below keeps the module usable without it
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - exercised only where numba is missing
+    HAVE_NUMBA = False
+
+#: Per-satellite ``Satrec`` attributes the kernel reads (one row per satellite).
+SATREC_FIELDS = ("jdsatepoch", "jdsatepochF", "mo", "mdot", "argpo", "argpdot", "nodeo",
+                 "nodedot", "ecco", "inclo", "no_kozai", "j2", "j3oj2", "xke", "radiusearthkm")
+
+_TWOPI = 2.0 * math.pi
+#: Time steps per block of the compiled kernel (its scratch rows are this long).
+BLOCK = 128
+#: Largest |angle| [rad] :func:`sincosv` reduces exactly (Cody-Waite with a 3-part pi/2).
+SINCOS_MAX_ARG = 1.0e6
+# fdlibm k_sin.c / k_cos.c (Sun Microsystems 1993) polynomials on [-pi/4, pi/4]
+_PIO2_1, _PIO2_2, _PIO2_3 = (1.57079632673412561417e+00, 6.07710050630396597660e-11,
+                             2.02226624871116645580e-21)
+_INVPIO2 = 6.36619772367581382433e-01
+_S1, _S2, _S3, _S4, _S5, _S6 = (
+    -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04,
+    2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10)
+_C1, _C2, _C3, _C4, _C5, _C6 = (
+    4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
+    -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11)
+_X2O3 = 2.0 / 3.0
+_TEMP4 = 1.5e-12
 
 
-def secular_elements(satrecs) -> dict:
-    """SGP4's epoch, mean elements and secular rates of each satellite (arrays)."""
-    g = lambda k: np.array([getattr(s, k) for s in satrecs], float)  # noqa: E731
-    return {
-        "jd": g("jdsatepoch"), "fr": g("jdsatepochF"), "a_km": g("a") * RE_WGS72_KM,
-        "ecc": g("ecco"), "inc": g("inclo"), "m0": g("mo"), "w0": g("argpo"),
-        "o0": g("nodeo"), "mdot": g("mdot"), "wdot": g("argpdot"), "odot": g("nodedot"),
-    }
+def satrec_constants(satrecs) -> np.ndarray:
+    """(n, len(SATREC_FIELDS)) float array of the ``Satrec`` attributes the kernel needs."""
+    out = np.empty((len(satrecs), len(SATREC_FIELDS)))
+    for i, s in enumerate(satrecs):
+        out[i] = [getattr(s, k) for k in SATREC_FIELDS]
+    return out
 
 
-def propagate_j2(satrecs, jd, fr):
-    """TEME position [km], velocity [km/s] (n, T, 3) and zero error codes, like
-    :func:`ephemeris.propagate.propagate`."""
-    el = secular_elements(satrecs)
-    t_min = ((np.asarray(jd)[None, :] - el["jd"][:, None])
-             + (np.asarray(fr)[None, :] - el["fr"][:, None])) * 1440.0          # (n, T)
-    e = el["ecc"][:, None]
-    m = el["m0"][:, None] + el["mdot"][:, None] * t_min
-    w = el["w0"][:, None] + el["wdot"][:, None] * t_min
-    o = el["o0"][:, None] + el["odot"][:, None] * t_min
-    a = el["a_km"][:, None]
-    if np.any(el["ecc"] > 0):
-        ecc_anom = m.copy()
-        for _ in range(12):           # Newton: quadratic; 12 steps converge for e < 0.9
-            ecc_anom -= (ecc_anom - e * np.sin(ecc_anom) - m) / (1.0 - e * np.cos(ecc_anom))
-        cos_e, sin_e = np.cos(ecc_anom), np.sin(ecc_anom)
-        r = a * (1.0 - e * cos_e)
-        sq = np.sqrt(1.0 - e * e)
-        nu = np.arctan2(sq * sin_e, cos_e - e)
-    else:
-        r = np.broadcast_to(a, m.shape)
-        nu = m
-    u = w + nu
-    cu, su = np.cos(u), np.sin(u)
-    co, so = np.cos(o), np.sin(o)
-    ci, si = np.cos(el["inc"])[:, None], np.sin(el["inc"])[:, None]
-    rx, ry, rz = co * cu - so * su * ci, so * cu + co * su * ci, su * si        # r_hat
-    px, py, pz = -co * su - so * cu * ci, -so * su + co * cu * ci, cu * si     # u_hat
-    p = a * (1.0 - e * e)
-    k = np.sqrt(MU_WGS72_KM3_S2 / p)
-    vr = k * e * np.sin(nu)
-    vt = k * (1.0 + e * np.cos(nu))
-    pos = np.stack([r * rx, r * ry, r * rz], axis=-1)
-    vel = np.stack([vr * rx + vt * px, vr * ry + vt * py, vr * rz + vt * pz], axis=-1)
-    return pos, vel, np.zeros(m.shape, np.uint8)
+def _epoch_constants(no_kozai, ecco, inclo, j2, j3oj2, xke):
+    """SGP4's epoch quantities (``initl`` and ``sgp4init``) for bstar = 0, written once for
+    scalars (compiled by numba) and arrays (numpy): returns (am, nm, sinio, cosio, aycof,
+    xlcof, con41, x1mth2, x7thm1, no_unkozai)."""
+    # initl: un-Kozai the mean motion
+    eccsq = ecco * ecco
+    omeosq = 1.0 - eccsq
+    rteosq = np.sqrt(omeosq)
+    cosio = np.cos(inclo)
+    cosio2 = cosio * cosio
+    ak = (xke / no_kozai) ** _X2O3
+    d1 = 0.75 * j2 * (3.0 * cosio2 - 1.0) / (rteosq * omeosq)
+    del_ = d1 / (ak * ak)
+    adel = ak * (1.0 - del_ * del_ - del_ * (1.0 / 3.0 + 134.0 * del_ * del_ / 81.0))
+    del_ = d1 / (adel * adel)
+    no = no_kozai / (1.0 + del_)
+    sinio = np.sin(inclo)
+    con42 = 1.0 - 5.0 * cosio2
+    con41 = -con42 - cosio2 - cosio2
+    x1mth2 = 1.0 - cosio2
+    x7thm1 = 7.0 * cosio2 - 1.0
+    aycof = -0.5 * j3oj2 * sinio
+    den = 1.0 + cosio
+    # sgp4fix: divide-by-zero guard for i = 180 deg
+    den = den * (np.abs(cosio + 1.0) > _TEMP4) + _TEMP4 * (np.abs(cosio + 1.0) <= _TEMP4)
+    xlcof = -0.25 * j3oj2 * sinio * (3.0 + 5.0 * cosio) / den
+    # sgp4 with tempa = 1, tempe = 0 (no drag): these are constant in time
+    am = (xke / no) ** _X2O3
+    nm = xke / am ** 1.5
+    return am, nm, sinio, cosio, aycof, xlcof, con41, x1mth2, x7thm1, no
+
+
+if HAVE_NUMBA:
+    _epoch_constants_nb = njit(cache=True)(_epoch_constants)
+
+    @njit(cache=True, inline="always", error_model="numpy")
+    def sincosv(x):  # pragma: no cover - compiled
+        """(sin x, cos x) for |x| < :data:`SINCOS_MAX_ARG`, without a libm call (so loops
+        using it vectorise): Cody-Waite reduction by pi/2 in three parts (exact there) and
+        fdlibm's kernel polynomials; within 2 ulp of the C library's."""
+        k = np.floor(x * _INVPIO2 + 0.5)
+        y = ((x - k * _PIO2_1) - k * _PIO2_2) - k * _PIO2_3
+        z = y * y
+        s = y + y * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+        c = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+        q = k - 4.0 * np.floor(k * 0.25)
+        odd = (q == 1.0) | (q == 3.0)
+        sn = c if odd else s
+        cn = s if odd else c
+        sn = -sn if q >= 2.0 else sn
+        cn = -cn if (q == 1.0) | (q == 2.0) else cn
+        return sn, cn
+
+    @njit(cache=True, inline="always", error_model="numpy")
+    def _rotate(s, c, d):  # pragma: no cover - compiled
+        """(sin, cos) of x + d from (sin x, cos x), for |d| <= 0.05: Taylor series of sin d and
+        cos d to d^7 and d^8 (truncation below 1e-17 of d), i.e. to rounding."""
+        d2 = d * d
+        sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)))
+        cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0)))
+        return s * cd + c * sd, c * cd - s * sd
+
+    @njit(cache=True, error_model="numpy")
+    def _block(jb, fb, sat, w):  # pragma: no cover - compiled
+        """SGP4 (bstar = 0) at one block of times ``jb`` + ``fb`` (BLOCK each) of one satellite
+        (constants ``sat``, see :func:`_near_earth_kernel`); results in rows 8..14 of ``w``.
+
+        Each loop runs over the whole block with the rows of ``w`` at fixed offsets from the
+        start of every array, so LLVM sees independent lanes and vectorises it."""
+        bl = BLOCK
+        (epoch, epoch_f, mo, mdot, argpo, argpdot, nodeo, nodedot, ep, ay0, xl0, am, sqrt_am,
+         nm_xke, j2, con41, x1mth2, x7thm1, sinip, cosip, radius, vkm) = sat
+        # secular gravity (SGP4's drag terms are exactly zero for bstar = 0) and the
+        # long-period periodics; Kepler's unknown E + w starts at u = M + w + xlcof term
+        for k in range(bl):
+            t = (jb[k] - epoch) * 1440.0 + (fb[k] - epoch_f) * 1440.0
+            mm = mo + mdot * t
+            argpm = argpo + argpdot * t
+            nodem = nodeo + nodedot * t
+            sw, cw = sincosv(argpm)
+            axnl = ep * cw
+            aynl = ep * sw + ay0
+            u = (mm + argpm) + xl0 * axnl
+            su, cu = sincosv(u)
+            w[k] = axnl
+            w[bl + k] = aynl
+            w[2 * bl + k] = u
+            w[3 * bl + k] = u
+            w[4 * bl + k] = su
+            w[5 * bl + k] = cu
+            w[6 * bl + k] = nodem
+            w[7 * bl + k] = 1.0
+        # Kepler's equation: SGP4's Newton steps (clamped to 0.95 rad), at most 10 per lane,
+        # a lane stopping when its step is below 1e-12 with the sine and cosine of the
+        # iterate before that step, as SGP4 does
+        for it in range(10):
+            active = 0
+            for k in range(bl):
+                axnl = w[k]
+                aynl = w[bl + k]
+                eo1 = w[3 * bl + k]
+                sineo1 = w[4 * bl + k]
+                coseo1 = w[5 * bl + k]
+                tem5 = (w[2 * bl + k] - aynl * coseo1 + axnl * sineo1 - eo1) / \
+                    (1.0 - coseo1 * axnl - sineo1 * aynl)
+                tem5 = 0.95 if tem5 >= 0.95 else (-0.95 if tem5 <= -0.95 else tem5)
+                go = (w[7 * bl + k] > 0.0) & (abs(tem5) >= 1.0e-12) & (it < 9)
+                eon = eo1 + tem5
+                sn, cn = sincosv(eon)
+                w[3 * bl + k] = eon if go else eo1
+                w[4 * bl + k] = sn if go else sineo1
+                w[5 * bl + k] = cn if go else coseo1
+                w[7 * bl + k] = 1.0 if go else 0.0
+                active += 1 if go else 0
+            if active == 0:
+                break
+        # short-period periodics and the state (SGP4's statements in SGP4's order)
+        for k in range(bl):
+            axnl = w[k]
+            aynl = w[bl + k]
+            sineo1 = w[4 * bl + k]
+            coseo1 = w[5 * bl + k]
+            ecose = axnl * coseo1 + aynl * sineo1
+            esine = axnl * sineo1 - aynl * coseo1
+            el2 = axnl * axnl + aynl * aynl
+            pl = am * (1.0 - el2)
+            rl = am * (1.0 - ecose)
+            rdotl = sqrt_am * esine / rl
+            rvdotl = np.sqrt(pl) / rl
+            betal = np.sqrt(1.0 - el2)
+            temp = esine / (1.0 + betal)
+            sinu = am / rl * (sineo1 - aynl - axnl * temp)
+            cosu = am / rl * (coseo1 - axnl + aynl * temp)
+            sin2u = (cosu + cosu) * sinu
+            cos2u = 1.0 - 2.0 * sinu * sinu
+            temp = 1.0 / pl
+            temp1 = 0.5 * j2 * temp
+            temp2 = temp1 * temp
+            mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
+            # su = atan2(sinu, cosu) + du, xnode = node + dn, xinc = inclo + di
+            du = -0.25 * temp2 * x7thm1 * sin2u
+            dn = 1.5 * temp2 * cosip * sin2u
+            di = 1.5 * temp2 * cosip * sinip * cos2u
+            mvt = rdotl - nm_xke * temp1 * x1mth2 * sin2u
+            rvdot = rvdotl + nm_xke * temp1 * (x1mth2 * cos2u + 1.5 * con41)
+            knorm = 1.0 / np.sqrt(sinu * sinu + cosu * cosu)
+            sinsu, cossu = _rotate(sinu * knorm, cosu * knorm, du)
+            sn0, cn0 = sincosv(w[6 * bl + k])
+            snod, cnod = _rotate(sn0, cn0, dn)
+            sini, cosi = _rotate(sinip, cosip, di)
+            xmx = -snod * cosi
+            xmy = cnod * cosi
+            ux = xmx * sinsu + cnod * cossu
+            uy = xmy * sinsu + snod * cossu
+            uz = sini * sinsu
+            vx = xmx * cossu - cnod * sinsu
+            vy = xmy * cossu - snod * sinsu
+            vz = sini * cossu
+            mr = mrt * radius
+            w[8 * bl + k] = mr * ux
+            w[9 * bl + k] = mr * uy
+            w[10 * bl + k] = mr * uz
+            w[11 * bl + k] = (mvt * ux + rvdot * vx) * vkm
+            w[12 * bl + k] = (mvt * uy + rvdot * vy) * vkm
+            w[13 * bl + k] = (mvt * uz + rvdot * vz) * vkm
+            w[14 * bl + k] = 4.0 if pl < 0.0 else (6.0 if mrt < 1.0 else 0.0)
+
+    @njit(cache=True, error_model="numpy")
+    def _near_earth_kernel(c, jdp, frp, r, v, err):  # pragma: no cover - compiled
+        """SGP4's near-Earth ``sgp4()`` with bstar = 0 for every (sat, time) (module doc).
+
+        ``c`` (n, 15): :data:`SATREC_FIELDS`; ``jdp``, ``frp`` (blocks, BLOCK): the times,
+        padded with the last one; writes ``r``, ``v`` (n, T, 3) [km, km/s] and
+        ``err`` (n, T) in place, NaN where SGP4 gives NaN (error codes 1 to 5).
+        """
+        nt = r.shape[1]
+        bl = BLOCK
+        w = np.empty(15 * bl)
+        for i in range(c.shape[0]):
+            ecco, inclo, no_kozai, j2, j3oj2, xke, radius = c[i, 8], c[i, 9], c[i, 10], \
+                c[i, 11], c[i, 12], c[i, 13], c[i, 14]
+            am, nm, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai = \
+                _epoch_constants_nb(no_kozai, ecco, inclo, j2, j3oj2, xke)
+            if ecco >= 1.0 or ecco < -0.001 or not (no_unkozai > 0.0):
+                code = 1 if no_unkozai > 0.0 else 2
+                for j in range(nt):
+                    err[i, j] = code
+                    for k in range(3):
+                        r[i, j, k] = np.nan
+                        v[i, j, k] = np.nan
+                continue
+            ep = ecco if ecco >= 1.0e-6 else 1.0e-6
+            temp_lp = 1.0 / (am * (1.0 - ep * ep))
+            sat = (c[i, 0], c[i, 1], c[i, 2], c[i, 3], c[i, 4], c[i, 5], c[i, 6], c[i, 7], ep,
+                   temp_lp * aycof, temp_lp * xlcof, am, math.sqrt(am), nm / xke, j2, con41,
+                   x1mth2, x7thm1, sinip, cosip, radius, radius * xke / 60.0)
+            for j0 in range(0, nt, bl):
+                _block(jdp[j0 // bl], frp[j0 // bl], sat, w)
+                for k in range(min(bl, nt - j0)):
+                    j = j0 + k
+                    code = w[14 * bl + k]
+                    bad = code == 4.0
+                    for q in range(3):
+                        r[i, j, q] = np.nan if bad else w[(8 + q) * bl + k]
+                        v[i, j, q] = np.nan if bad else w[(11 + q) * bl + k]
+                    err[i, j] = np.uint8(code)
+
+
+def _near_earth_numpy(c, jd, fr, r, v, err):
+    """The same model as ``_near_earth_kernel`` vectorised with numpy (fallback without numba).
+
+    Kepler's equation takes SGP4's steps until every element has converged (the last step of
+    an element that converged earlier is below 1e-12 rad, so results agree to rounding).
+    """
+    col = {k: c[:, i][:, None] for i, k in enumerate(SATREC_FIELDS)}
+    am, nm, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai = _epoch_constants(
+        col["no_kozai"], col["ecco"], col["inclo"], col["j2"], col["j3oj2"], col["xke"])
+    xke, radius, j2 = col["xke"], col["radiusearthkm"], col["j2"]
+    twopi = _TWOPI
+    t = (jd[None, :] - col["jdsatepoch"]) * 1440.0 + (fr[None, :] - col["jdsatepochF"]) * 1440.0
+    mm = col["mo"] + col["mdot"] * t
+    argpm = col["argpo"] + col["argpdot"] * t
+    nodem = col["nodeo"] + col["nodedot"] * t
+    xlm = mm + argpm + nodem
+    nodem = np.fmod(nodem, twopi)
+    argpm = np.fmod(argpm, twopi)
+    xlm = np.fmod(xlm, twopi)
+    mm = np.fmod(xlm - argpm - nodem, twopi)
+    ep = np.maximum(col["ecco"], 1.0e-6)
+    temp = 1.0 / (am * (1.0 - ep * ep))
+    axnl = ep * np.cos(argpm)
+    aynl = ep * np.sin(argpm) + temp * aycof
+    xl = mm + argpm + nodem + temp * xlcof * axnl
+    u = np.fmod(xl - nodem, twopi)
+    eo1 = u.copy()
+    sineo1, coseo1 = np.sin(eo1), np.cos(eo1)
+    for _ in range(10):
+        sineo1, coseo1 = np.sin(eo1), np.cos(eo1)
+        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / (1.0 - coseo1 * axnl - sineo1 * aynl)
+        tem5 = np.clip(tem5, -0.95, 0.95)
+        eo1 += tem5
+        if np.all(np.abs(tem5) < 1.0e-12):
+            break
+    ecose = axnl * coseo1 + aynl * sineo1
+    esine = axnl * sineo1 - aynl * coseo1
+    el2 = axnl * axnl + aynl * aynl
+    pl = am * (1.0 - el2)
+    bad_p = pl < 0.0
+    pl = np.where(bad_p, np.nan, pl)
+    rl = am * (1.0 - ecose)
+    rdotl = np.sqrt(am) * esine / rl
+    rvdotl = np.sqrt(pl) / rl
+    betal = np.sqrt(1.0 - el2)
+    temp = esine / (1.0 + betal)
+    sinu = am / rl * (sineo1 - aynl - axnl * temp)
+    cosu = am / rl * (coseo1 - axnl + aynl * temp)
+    su = np.arctan2(sinu, cosu)
+    sin2u = (cosu + cosu) * sinu
+    cos2u = 1.0 - 2.0 * sinu * sinu
+    temp = 1.0 / pl
+    temp1 = 0.5 * j2 * temp
+    temp2 = temp1 * temp
+    mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
+    su = su - 0.25 * temp2 * x7thm1 * sin2u
+    xnode = nodem + 1.5 * temp2 * cosip * sin2u
+    xinc = col["inclo"] + 1.5 * temp2 * cosip * sinip * cos2u
+    mvt = rdotl - nm * temp1 * x1mth2 * sin2u / xke
+    rvdot = rvdotl + nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / xke
+    sinsu, cossu = np.sin(su), np.cos(su)
+    snod, cnod = np.sin(xnode), np.cos(xnode)
+    sini, cosi = np.sin(xinc), np.cos(xinc)
+    xmx, xmy = -snod * cosi, cnod * cosi
+    ux, uy, uz = xmx * sinsu + cnod * cossu, xmy * sinsu + snod * cossu, sini * sinsu
+    vx, vy, vz = xmx * cossu - cnod * sinsu, xmy * cossu - snod * sinsu, sini * cossu
+    mr = mrt * radius
+    vk = radius * xke / 60.0
+    for k, (uk, vk_) in enumerate(((ux, vx), (uy, vy), (uz, vz))):
+        r[..., k] = mr * uk
+        v[..., k] = (mvt * uk + rvdot * vk_) * vk
+    err[...] = np.where(mrt < 1.0, 6, 0)
+    err[bad_p] = 4
+    bad_e = ((col["ecco"] >= 1.0) | (col["ecco"] < -0.001))[:, 0]
+    err[bad_e] = 1
+    err[(no_unkozai <= 0.0)[:, 0]] = 2
+    bad = (err != 0) & (err < 6)
+    r[bad] = np.nan
+    v[bad] = np.nan
+
+
+def propagate_j2(satrecs, jd, fr, use_numba=None):
+    """TEME position [km], velocity [km/s] (n, T, 3) and SGP4 error codes (n, T) uint8, like
+    :func:`ephemeris.propagate.propagate`: SGP4's near-Earth model without drag (see the
+    module docstring); deep-space satellites are propagated by SGP4 itself.
+
+    ``use_numba=False`` forces the numpy fallback (for tests); by default numba is used when
+    it is importable.
+    """
+    from ephemeris.propagate import _hold_last_good, propagate
+
+    satrecs = list(satrecs)
+    jd = np.ascontiguousarray(jd, dtype=float)
+    fr = np.ascontiguousarray(fr, dtype=float)
+    n, nt = len(satrecs), len(jd)
+    r = np.empty((n, nt, 3))
+    v = np.empty((n, nt, 3))
+    err = np.zeros((n, nt), np.uint8)
+    use_numba = HAVE_NUMBA if use_numba is None else (use_numba and HAVE_NUMBA)
+    by_sgp4 = np.array([s.method == "d" for s in satrecs], bool)
+    c = satrec_constants(satrecs)
+    if use_numba and nt and n:
+        by_sgp4 |= _angle_bound(c, jd, fr) >= SINCOS_MAX_ARG
+    own = np.flatnonzero(~by_sgp4)
+    if len(own) and nt:
+        if len(own) == n:
+            rr, vv, ee = r, v, err
+        else:
+            rr, vv = np.empty((len(own), nt, 3)), np.empty((len(own), nt, 3))
+            ee = np.zeros((len(own), nt), np.uint8)
+        if use_numba:
+            pad = -nt % BLOCK
+            jdp = np.concatenate([jd, np.full(pad, jd[-1])]).reshape(-1, BLOCK)
+            frp = np.concatenate([fr, np.full(pad, fr[-1])]).reshape(-1, BLOCK)
+            _near_earth_kernel(np.ascontiguousarray(c[own]), jdp, frp, rr, vv, ee)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                _near_earth_numpy(c[own], jd, fr, rr, vv, ee)
+        if len(own) < n:
+            r[own], v[own], err[own] = rr, vv, ee
+    if by_sgp4.any():
+        idx = np.flatnonzero(by_sgp4)
+        r[idx], v[idx], err[idx] = propagate([satrecs[i] for i in idx], jd, fr)
+    if err.any():
+        _hold_last_good(err, r, v)
+    return r, v, err
+
+
+def _angle_bound(c, jd, fr):
+    """Upper bound [rad] of the secular angles' magnitude over the times, per satellite."""
+    f = {k: c[:, i] for i, k in enumerate(SATREC_FIELDS)}
+    t = np.asarray(jd) + np.asarray(fr)
+    e = f["jdsatepoch"] + f["jdsatepochF"]
+    tmax = np.maximum(np.abs(t.max() - e), np.abs(t.min() - e)) * 1440.0
+    return (np.abs(f["mo"]) + np.abs(f["argpo"]) + np.abs(f["nodeo"]) + 10.0
+            + (np.abs(f["mdot"]) + np.abs(f["argpdot"]) + np.abs(f["nodedot"])) * tmax)
+
+
+def warm_up():
+    """Compile (or load from numba's cache) the kernel; see
+    :func:`ephemeris.geometry_kernel.warm_up` (call before forking workers)."""
+    if HAVE_NUMBA:
+        from sgp4.api import WGS72, Satrec
+
+        s = Satrec()
+        s.sgp4init(WGS72, "i", 1, 28295.25, 0.0, 0.0, 0.0, 0.001, 1.0, 0.9, 0.5, 0.0656, 0.3)
+        propagate_j2([s], np.array([2461577.5]), np.array([0.25]))
