@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 #: Below this many satellite-steps a run stays in-process (forking costs ~50 ms).
-PARALLEL_MIN_SAT_STEPS = 1_500_000
+PARALLEL_MIN_SAT_STEPS = 500_000
 #: Satellite-steps per chunk: large enough to amortise calls, small enough for the caches.
 CHUNK_SAT_STEPS = 400_000
 
@@ -40,6 +40,17 @@ def chunk_bounds(n_sat: int, n_time: int, chunk_sats: int | None = None):
     return [(i, min(i + size, n_sat)) for i in range(0, n_sat, size)]
 
 
+def _warm_up():
+    """Load the numba kernels in the parent, so forked workers inherit them compiled."""
+    try:
+        from ephemeris.geometry_kernel import warm_up as geometry_warm_up
+        from ephemeris.j2 import warm_up as j2_warm_up
+    except ImportError:  # numba missing: numpy paths, nothing to warm
+        return
+    geometry_warm_up()
+    j2_warm_up()
+
+
 def _run_one(bounds):
     kernel, outputs = _JOB
     return kernel(bounds[0], bounds[1], outputs)
@@ -64,6 +75,7 @@ def run_chunks(kernel, bounds, outputs, n_time: int, workers: int | None = None,
                 progress(b[1] - b[0])
         return results
     _JOB = (kernel, outputs)
+    _warm_up()
     try:
         with mp.get_context("fork").Pool(min(workers, len(bounds))) as pool:
             for b, res in zip(bounds, pool.imap(_run_one, bounds)):
