@@ -13,8 +13,14 @@ import xarray as xr
 
 from ephemeris import parallel
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
-from ephemeris.propagate import REENTRY_ALTITUDE_KM, REENTRY_CODE, describe_errors, propagate, \
-    satrecs_from_elements, warn_errors
+from ephemeris.propagate import (
+    REENTRY_ALTITUDE_KM,
+    REENTRY_CODE,
+    describe_errors,
+    propagate,
+    satrecs_from_elements,
+    warn_errors,
+)
 from ephemeris.shadow import EARTH_RADIUS_KM, disc_fraction_visible
 from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames, sun_and_frames
 from ephemeris.timegrid import TimeGrid

@@ -174,17 +174,10 @@ def _add_compare(sub):
 
 def load_design_file(path):
     """The SatelliteDesign of a TOML file holding [design...] tables."""
-    import tomllib
-
     from twin.design import SatelliteDesign
+    from twin.scenario import read_toml
 
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ValueError(f"design file {path!r} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "design file")
     unknown = [k for k in data if k != "design"]
     if unknown:
         raise ValueError(f"{path}: unknown top-level key {unknown[0]!r}; a design file holds "

@@ -13,19 +13,14 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
+from ephemeris.validation import field_number
 from twin.power import SOLAR_CONSTANT_W_M2
 
 
 def _check_positive(obj, allow_zero=()):
+    """Every field a finite number > 0 (>= 0 for those in ``allow_zero``)."""
     for f in fields(obj):
-        v = getattr(obj, f.name)
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise TypeError(f"{type(obj).__name__}.{f.name} must be a number, got {v!r}")
-        lo_ok = v >= 0 if f.name in allow_zero else v > 0
-        if not math.isfinite(v) or not lo_ok:
-            rng = ">= 0" if f.name in allow_zero else "> 0"
-            raise ValueError(f"{type(obj).__name__}.{f.name}={v!r} is out of range; "
-                             f"allowed: {rng}")
+        field_number(obj, f.name, 0.0, lo_open=f.name not in allow_zero)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,18 @@ def check_table(table: dict, keys: dict, where: str) -> None:
                             f"{type(v).__name__}")
 
 
+def read_toml(path, what="TOML file") -> dict:
+    """Parse a TOML file into plain values; a missing or malformed file is a ``ValueError``."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ValueError(f"{what} {str(p)!r} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{p}: not valid TOML: {exc}") from None
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = copy.deepcopy(base)
     for k, v in over.items():
@@ -163,15 +175,7 @@ class Scenario:
     @classmethod
     def from_toml(cls, path) -> Scenario:
         """Read and validate a scenario file (never evaluates anything in it)."""
-        p = Path(path)
-        try:
-            with open(p, "rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ValueError(f"scenario file {str(p)!r} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{p}: not valid TOML: {exc}") from None
-        return cls.from_dict(data, base_dir=p.parent)
+        return cls.from_dict(read_toml(path, "scenario file"), base_dir=Path(path).parent)
 
     def to_dict(self) -> dict:
         out = {"simulation": copy.deepcopy(self.simulation)}
