@@ -215,13 +215,16 @@ class PhysicsStep:
         idx = self.design_index[start:stop]
         cuts = np.flatnonzero(np.diff(idx)) + 1
         phys = {}
-        for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])):
+        segments = list(zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])))
+        for a, b in segments:
             part = run_physics(self.designs[idx[a]], geo["sunlit_fraction"][a:b],
                                self.sun_distance_au, geo["sun_rsw"][a:b], geo["alt_km"][a:b],
                                geo["valid"][a:b], self.step_s, policy=self.policy)
             for k, arr in part.items():
                 if k in outputs:
                     outputs[k][start + a:start + b] = arr
+                elif len(segments) == 1:
+                    phys[k] = arr                   # one design in the chunk: no copy
                 else:
                     phys.setdefault(k, np.empty((stop - start,) + arr.shape[1:], arr.dtype))
                     phys[k][a:b] = arr
