@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from twin.constellation import Constellation
-from twin.summary import longest_shadow_s
+from twin.summary import longest_shadow_s, sustained_per_sat
 from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4
 
 COMPARE_COLUMNS = [
@@ -77,11 +77,7 @@ def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
     step_s = float(ds.attrs["step_s"])
     sf = ds["sunlit_fraction"].transpose("sat", "time").values
     env = ds["environment_heat_w"].transpose("sat", "time").values
-    po = result.per_orbit()
-    comp = po[po["complete"]]
-    use = comp if len(comp) else po
-    sustained = (use["sustained_gb300"] * use["duration_min"]).groupby(use["sat"]).sum() \
-        / use.groupby("sat")["duration_min"].sum()
+    sustained = sustained_per_sat(result.per_orbit())
     worst_s = _worst_eclipse_s(ds, sf, step_s)
     rows = []
     for i, sat in enumerate(ds["sat"].values):

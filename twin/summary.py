@@ -144,6 +144,20 @@ def longest_shadow_s(sunlit_fraction, step_s):
     return out
 
 
+def sustained_per_sat(per_orbit: pd.DataFrame) -> pd.Series:
+    """Each satellite's sustained GB300-equivalents: the time-weighted mean of throughput over
+    its complete orbits (over the whole run for a satellite with no complete orbit)."""
+    def sat_mean(df):
+        g = (df["sustained_gb300"] * df["duration_min"]).groupby(df["sat"]).sum()
+        return g / df.groupby("sat")["duration_min"].sum()
+
+    per_sat = sat_mean(per_orbit)
+    comp = per_orbit[per_orbit["complete"]]
+    if len(comp):
+        per_sat.update(sat_mean(comp))
+    return per_sat
+
+
 def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: float,
                           worst_eclipse_s: float = None) -> dict:
     """Constellation totals from the per-orbit table.
@@ -153,15 +167,7 @@ def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: flo
     """
     po = per_orbit
     comp = po[po["complete"]]
-
-    def sat_mean(df):
-        g = (df["sustained_gb300"] * df["duration_min"]).groupby(df["sat"]).sum()
-        return g / df.groupby("sat")["duration_min"].sum()
-
-    per_sat = sat_mean(po)
-    if len(comp):
-        per_sat.update(sat_mean(comp))
-    sustained = float(per_sat.sum())
+    sustained = float(sustained_per_sat(po).sum())
     worst = (comp if len(comp) else po).sort_values("sustained_gb300").iloc[0]
     out = {
         "satellites": int(n_sats),
