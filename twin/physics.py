@@ -209,6 +209,35 @@ def _environment(design, sunlit, solar_w_m2, s_r, s_a, s_w, alt):
     return {"array_power_w": p_a, "cell_temp_c": cell_c, "environment_heat_w": q_env}
 
 
+def _environment_compiled(kernel, design, sunlit, sun_rsw, alt, solar_w_m2):
+    """:func:`_environment` by the compiled :func:`twin.physics_kernel.environment_rows`:
+    satellite-major (n_sat, n_time) inputs, ``sun_rsw`` (n_sat, n_time, 3), ``solar_w_m2``
+    (n_time,).  The same equations in the same order (agreement to a few ulp; the kernel's
+    arcsine and arccosine are branch-free polynomial versions).  The cover-glass modifier,
+    which calls pvlib, is evaluated here in numpy when the array is not sun-tracking."""
+    sa, rad = design.solar, design.radiator
+    prm = np.array([sa.area_m2, sa.packing_factor, sa.efficiency, sa.temp_coeff_per_k,
+                    sa.reference_temp_c, sa.degradation_factor, sa.absorptivity,
+                    sa.emissivity_front, sa.emissivity_back,
+                    kernel.ORIENTATION_CODES[rad.orientation], float(rad.two_sided),
+                    rad.area_m2, rad.absorptivity, rad.emissivity, _thermal.EARTH_ALBEDO,
+                    _thermal.EARTH_IR_W_M2, _thermal.EARTH_RADIUS_KM,
+                    _thermal.STEFAN_BOLTZMANN_W_M2_K4], dtype=float)
+    none = np.zeros((0, 0))
+    cos_i, normal_r, iam = none, none, none
+    if sa.pointing != "sun-tracking":
+        cos_i = np.ascontiguousarray(_power.cos_incidence(sa.pointing, sun_rsw, sa.normal_rsw))
+        normal_r = np.ascontiguousarray(
+            _power.array_normal_rsw(sa.pointing, sun_rsw, sa.normal_rsw)[..., 0])
+        if sa.cover_glass_iam:
+            iam = np.ascontiguousarray(_power.incidence_modifier(cos_i), dtype=float)
+    shape = sunlit.shape
+    p_a, cell_c, q_env = np.empty(shape), np.empty(shape), np.empty(shape)
+    kernel.environment_rows(sunlit, sun_rsw, alt, np.ascontiguousarray(solar_w_m2, float),
+                            cos_i, normal_r, iam, prm, p_a, cell_c, q_env)
+    return {"array_power_w": p_a, "cell_temp_c": cell_c, "environment_heat_w": q_env}
+
+
 def _time_major(a, tile=256):
     """(n_sat, n_time) -> C-contiguous (n_time, n_sat), copied in cache-sized tiles."""
     n, t = a.shape
@@ -324,20 +353,28 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     if alt_l.min(initial=1.0) <= 0.0:
         raise ValueError("alt_km must be > 0 km where valid is True")
     solar = _power.irradiance_w_m2(1.0, dist)
-    solar = solar[:, None] if time_major else solar[None, :]
+    if use_numba:
+        sun_l = sun if all_ok else np.where(
+            ok_l[..., None], sun, [_INVALID_FILL[k] for k in ("s_r", "s_a", "s_w")])
+        env = _environment_compiled(kernel, design, f_l, sun_l, alt_l, solar)
+        p_array, q_env = env["array_power_w"], env["environment_heat_w"]
+        cell_t = env["cell_temp_c"]
+    else:
+        solar = solar[:, None]
+        shape = f_l.shape
+        p_array, q_env, cell_t = np.empty(shape), np.empty(shape), np.empty(shape)
+        n_cols = min(shape[1], _BLOCK_ELEMENTS)
+        n_rows = max(1, _BLOCK_ELEMENTS // max(n_cols, 1))
+        for r0 in range(0, shape[0], n_rows):
+            for c0 in range(0, shape[1], n_cols):
+                b = (slice(r0, r0 + n_rows), slice(c0, c0 + n_cols))
+                env = _environment(design, f_l[b], solar[b[0]], s_r[b],
+                                   None if s_a is None else s_a[b],
+                                   None if s_w is None else s_w[b], alt_l[b])
+                p_array[b] = env["array_power_w"]
+                q_env[b] = env["environment_heat_w"]
+                cell_t[b] = env["cell_temp_c"]
     shape = f_l.shape
-    p_array, q_env, cell_t = np.empty(shape), np.empty(shape), np.empty(shape)
-    n_cols = min(shape[1], _BLOCK_ELEMENTS)
-    n_rows = max(1, _BLOCK_ELEMENTS // max(n_cols, 1))
-    for r0 in range(0, shape[0], n_rows):
-        for c0 in range(0, shape[1], n_cols):
-            b = (slice(r0, r0 + n_rows), slice(c0, c0 + n_cols))
-            env = _environment(design, f_l[b], solar[b[0]] if time_major else solar[:, b[1]],
-                               s_r[b], None if s_a is None else s_a[b],
-                               None if s_w is None else s_w[b], alt_l[b])
-            p_array[b] = env["array_power_w"]
-            q_env[b] = env["environment_heat_w"]
-            cell_t[b] = env["cell_temp_c"]
 
     def at(a, k):
         """Values of all satellites at step k."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ephemeris.geometry_kernel import atan2v
 from twin.battery import HK_TOLERANCE
 
 #: Seconds per hour (:data:`twin.battery.S_PER_H`).
@@ -238,3 +239,135 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
             dark[i, k] = not hk_ok
         energy_wh[i] = energy
         temp_k[i] = temp
+
+
+# ------------------------------------------------------------------------------------------
+# The state-independent inputs (twin.physics._environment), compiled and vectorised
+# ------------------------------------------------------------------------------------------
+# Scratch rows of one block of BLOCK steps: inputs, then outputs.
+BLOCK = 128
+_R_F, _R_SR, _R_COS, _R_NR, _R_ALT, _R_IAM, _R_SOLAR = range(7)
+_R_PA, _R_CELL, _R_QENV = 7, 8, 9
+_ENV_ROWS = 10
+
+#: Radiator-orientation codes of :func:`environment_rows`.
+ORIENTATION_CODES = {"edge-on": 0, "edge-on-vertical": 1, "zenith": 2}
+
+#: Layout of the design constants vector ``prm`` of :func:`environment_rows`.
+ENV_PARAMS = ("area_m2", "packing_factor", "efficiency", "temp_coeff_per_k",
+              "reference_temp_c", "degradation_factor", "absorptivity", "emissivity_front",
+              "emissivity_back", "orientation", "two_sided", "rad_area_m2", "rad_absorptivity",
+              "rad_emissivity", "albedo", "earth_ir_w_m2", "earth_radius_km", "stefan_boltzmann")
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km):  # pragma: no cover
+    """Mirrors :func:`twin.thermal.earth_view_factor_sum` (one value, branch-free; its
+    arctangents are fdlibm's, :func:`ephemeris.geometry_kernel.atan2v`)."""
+    big_h = 1.0 + alt_km / earth_radius_km
+    inv_h2 = 1.0 / (big_h * big_h)
+    root = np.sqrt((big_h - 1.0) * (big_h + 1.0))
+    a = min(abs(cos_nadir_angle), 1.0)
+    a2 = a * a
+    q = np.sqrt(max(1.0 - a2 / inv_h2, 0.0))
+    partial = 1.0 - (2.0 / np.pi) * (atan2v(root, q) - a * inv_h2 * atan2v(root * a, q)
+                                     + root * q * inv_h2)
+    return a * inv_h2 if a2 >= inv_h2 else partial
+
+
+@njit(cache=True, error_model="numpy")
+def _environment_block(w, prm):  # pragma: no cover - compiled
+    """One block of :func:`environment_rows`: rows 0-6 of ``w`` in, rows 7-9 out.  The
+    equations of :func:`twin.physics._environment` in its order of operations.  No libm
+    call and no data-dependent branch LLVM cannot if-convert, so the loop is vectorised."""
+    bl = BLOCK
+    area, pf, eta, gam, t_ref, dfac = prm[0], prm[1], prm[2], prm[3], prm[4], prm[5]
+    alpha, eps_f, eps_b = prm[6], prm[7], prm[8]
+    edge_on, zenith, two_sided = prm[9] == 0.0, prm[9] == 2.0, prm[10] != 0.0
+    r_area, r_alpha, r_eps = prm[11], prm[12], prm[13]
+    albedo, e_ir, r_e, sigma = prm[14], prm[15], prm[16], prm[17]
+    k_cell = (eps_f + eps_b) * sigma
+    t_ref_k = t_ref + ZERO_C_K
+    for k in range(bl):
+        f = w[_R_F * bl + k]
+        s_r = w[_R_SR * bl + k]
+        cos_i = w[_R_COS * bl + k]
+        normal_r = w[_R_NR * bl + k]
+        alt = w[_R_ALT * bl + k]
+        iam = w[_R_IAM * bl + k]
+        solar = w[_R_SOLAR * bl + k]
+        g = solar * f
+        big_h = 1.0 + alt / r_e
+        inv_h2 = 1.0 / (big_h * big_h)
+        # Earth IR and albedo on the array (twin.power.array_earth_flux_w_m2)
+        f_sum = earth_view_factor_sum(alt, normal_r, r_e)
+        f_diff = normal_r / (big_h * big_h)
+        s_up = max(s_r, 0.0)
+        alb = alpha * solar * albedo * s_up
+        q_earth = (0.5 * (eps_f + eps_b) * e_ir + alb) * f_sum \
+            + 0.5 * (eps_b - eps_f) * e_ir * f_diff
+        # cell temperature (twin.power.cell_temp_c, 3 Newton iterations)
+        gp = g * cos_i * iam
+        q_abs = alpha * gp + q_earth
+        e1 = pf * gp * eta * gam * dfac
+        e0 = pf * gp * eta * dfac - e1 * t_ref_k
+        out_ref = pf * gp * eta * dfac
+        t = np.sqrt(np.sqrt(max(q_abs - out_ref, 1e-12) / k_cell))
+        for _ in range(3):
+            t3 = t * t * t
+            t = t - (k_cell * t3 * t + e0 + e1 * t - q_abs) / (4.0 * k_cell * t3 + e1)
+        cell_c = t - ZERO_C_K
+        # efficiency and power (twin.power.cell_efficiency, array_power_w)
+        eff = max(eta * (1.0 + gam * (cell_c - t_ref)) * dfac, 0.0)
+        w[_R_PA * bl + k] = area * pf * eff * g * cos_i * iam
+        w[_R_CELL * bl + k] = cell_c
+        # radiator (twin.thermal.radiator_view_factors, radiator_environment_heat_w): the
+        # face's cos(nadir) is sqrt(1 - s_r^2) edge-on, 0 edge-on-vertical (zenith: unused)
+        c = np.sqrt(max(1.0 - s_r * s_r, 0.0)) if edge_on else 0.0
+        total = earth_view_factor_sum(alt, c, r_e)
+        view = total if two_sided else 0.5 * (total + c * inv_h2)
+        view = (inv_h2 if two_sided else 0.0) if zenith else view
+        q = (r_alpha * albedo * solar * s_up + r_eps * e_ir) * view
+        sun_cos = abs(s_r) if two_sided else s_up
+        q = q + r_alpha * solar * f * sun_cos if zenith else q
+        w[_R_QENV * bl + k] = r_area * q
+
+
+@njit(cache=True, error_model="numpy")
+def environment_rows(sunlit, sun_rsw, alt_km, solar_w_m2, cos_incidence, normal_r, iam,
+                     prm, array_power_w,
+                     cell_temp_c, environment_heat_w):  # pragma: no cover - compiled
+    """:func:`twin.physics._environment` for a chunk, satellite-major (n_sat, n_time).
+
+    ``sunlit``, ``alt_km`` (n_sat, n_time); ``sun_rsw`` (n_sat, n_time, 3); ``solar_w_m2``
+    (n_time,) the unshadowed irradiance; ``cos_incidence`` and ``normal_r`` (n_sat, n_time)
+    the array's cos(incidence) and cell-face normal's radial component, or (0, 0) arrays for
+    a sun-tracking array (1 and s_r); ``iam`` (n_sat, n_time) the cover-glass modifier or a
+    (0, 0) array for 1; ``prm`` the design constants in the order of :data:`ENV_PARAMS`.
+    Writes the three outputs (n_sat, n_time) in place.  Per satellite, blocks of
+    :data:`BLOCK` steps are copied into a scratch, computed by the vectorised
+    :func:`_environment_block` and copied out.
+    """
+    n, nt = sunlit.shape
+    bl = BLOCK
+    w = np.empty(_ENV_ROWS * bl)
+    use_iam = iam.shape[0] > 0
+    fixed = cos_incidence.shape[0] > 0
+    for i in range(n):
+        for j0 in range(0, nt, bl):
+            nb = min(bl, nt - j0)
+            for k in range(bl):
+                j = j0 + k if k < nb else nt - 1          # pad with the last step
+                w[_R_F * bl + k] = sunlit[i, j]
+                s_r = sun_rsw[i, j, 0]
+                w[_R_SR * bl + k] = s_r
+                w[_R_COS * bl + k] = cos_incidence[i, j] if fixed else 1.0
+                w[_R_NR * bl + k] = normal_r[i, j] if fixed else s_r
+                w[_R_ALT * bl + k] = alt_km[i, j]
+                w[_R_IAM * bl + k] = iam[i, j] if use_iam else 1.0
+                w[_R_SOLAR * bl + k] = solar_w_m2[j]
+            _environment_block(w, prm)
+            for k in range(nb):
+                array_power_w[i, j0 + k] = w[_R_PA * bl + k]
+                cell_temp_c[i, j0 + k] = w[_R_CELL * bl + k]
+                environment_heat_w[i, j0 + k] = w[_R_QENV * bl + k]

@@ -308,7 +308,7 @@ def cell_temp_c(irradiance_w_m2, cos_incidence, efficiency_ref, temp_coeff_per_k
     e0 = packing_factor * g * efficiency_ref * degradation_factor \
         - e1 * (reference_temp_c + ZERO_C_K)
     out_ref = packing_factor * g * efficiency_ref * degradation_factor
-    t = (np.maximum(q_abs - out_ref, 1e-12) / k) ** 0.25
+    t = np.sqrt(np.sqrt(np.maximum(q_abs - out_ref, 1e-12) / k))     # (x)^(1/4)
     for _ in range(iterations):
         t3 = t * t * t
         t = t - (k * t3 * t + e0 + e1 * t - q_abs) / (4.0 * k * t3 + e1)

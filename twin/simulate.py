@@ -18,7 +18,7 @@ from twin.constellation import Constellation
 from twin.summary import (
     constellation_summary,
     longest_shadow_s,
-    orbit_start_offsets,
+    orbit_segments,
     per_orbit_rows,
 )
 
@@ -238,9 +238,9 @@ class PhysicsStep:
             self._write_store(start, stop, geo, {k: outputs[k][start:stop] if k in outputs
                                                  else phys[k] for k in self.store_vars
                                                  if k in outputs or k in phys})
-        starts = orbit_start_offsets(geo["teme_km"], self.inclination_deg[start:stop],
-                                     self.step_s)
-        rows = per_orbit_rows(self.names[start:stop], self.times, self.step_s, starts, series)
+        segments = orbit_segments(geo["teme_km"], self.inclination_deg[start:stop],
+                                  self.step_s)
+        rows = per_orbit_rows(self.names[start:stop], self.times, self.step_s, segments, series)
         return rows, longest_shadow_s(sunlit, self.step_s), sunlit.sum(axis=1)
 
     def _write_store(self, start, stop, geo, phys):

@@ -22,6 +22,11 @@ GB300_PFLOPS = {"fp4": 15.0, "fp8": 5.0, "bf16": 2.5}
 #: Below this inclination (or above 180 minus it) orbits start at a fixed inertial meridian.
 EQUATORIAL_DEG = 0.1
 
+try:                                    # the compiled versions (numba); numpy below otherwise
+    from twin import summary_kernel as _kernel
+except ImportError:  # pragma: no cover - numba is a dependency
+    _kernel = None
+
 PER_ORBIT_COLUMNS = [
     "sat", "orbit", "start", "end", "complete", "duration_min", "eclipse_min", "sunlit_fraction",
     "energy_generated_wh", "energy_used_wh", "energy_curtailed_wh", "min_battery_wh",
@@ -67,8 +72,24 @@ def _segments(starts, n_t, step_s):
     return (np.concatenate(sat), np.concatenate(t0), np.concatenate(t1), np.concatenate(comp))
 
 
-def _integrals(x, sat, t0, t1, step_s):
+def orbit_segments(position_km, inclination_deg, step_s, compiled=True):
+    """Orbit segments of a chunk, flattened: (sat index, t0, t1, complete), all 1-D, t0 and
+    t1 in s from the run start.  ``compiled=False`` uses the numpy reference
+    (:func:`orbit_start_offsets`)."""
+    inc = np.asarray(inclination_deg, float)
+    if compiled and _kernel is not None:
+        pos = np.ascontiguousarray(position_km, dtype=float)
+        equatorial = (inc < EQUATORIAL_DEG) | (inc > 180.0 - EQUATORIAL_DEG)
+        return _kernel.orbit_segments(pos, equatorial, inc > 90.0, float(step_s))
+    starts = orbit_start_offsets(position_km, inc, step_s)
+    return _segments(starts, np.shape(position_km)[1], step_s)
+
+
+def _integrals(x, sat, t0, t1, step_s, compiled=True):
     """Integral over [t0, t1) of each satellite's piecewise-constant series x (n, T) [x*s]."""
+    if compiled and _kernel is not None:
+        return _kernel.segment_integrals(x, sat, t0, t1, float(step_s))
+    x = np.asarray(x, float)
     n, n_t = x.shape
     cum = np.zeros((n, n_t + 1))
     np.cumsum(x, axis=1, out=cum[:, 1:])
@@ -80,8 +101,10 @@ def _integrals(x, sat, t0, t1, step_s):
     return at(t1) - at(t0)
 
 
-def _extreme(ufunc, x, sat, t0, t1, step_s):
+def _extreme(ufunc, x, sat, t0, t1, step_s, compiled=True):
     """min or max of each segment's samples (those whose step overlaps [t0, t1))."""
+    if compiled and _kernel is not None:
+        return _kernel.segment_extremes(x, sat, t0, t1, float(step_s), ufunc is np.maximum)
     n, n_t = x.shape
     k0 = np.floor(t0 / step_s + 1e-9).astype(np.int64)
     k1 = np.maximum(np.ceil(t1 / step_s - 1e-9).astype(np.int64), k0 + 1)
@@ -90,19 +113,21 @@ def _extreme(ufunc, x, sat, t0, t1, step_s):
     return ufunc(part, flat[sat * n_t + k1 - 1])         # plus the sample shared with the next
 
 
-def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
-    """Per-orbit table from orbit start offsets and (n, T) ``series`` of one chunk.
+def per_orbit_rows(names, times, step_s, segments, series, compiled=True) -> pd.DataFrame:
+    """Per-orbit table from the orbit ``segments`` (:func:`orbit_segments`) and the (n, T)
+    ``series`` of one chunk.
 
     ``series`` must hold ``sunlit_fraction``, ``array_power_w``, ``load_power_w``,
     ``curtailed_power_w``, ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and
     ``throughput_gb300``.  Vectorised over all orbits of all satellites of the chunk.
     """
-    n_t = len(times)
-    sat, t0, t1, complete = _segments(starts, n_t, step_s)
+    sat, t0, t1, complete = segments
     dur = t1 - t0
-    f = lambda k: np.asarray(series[k], float)  # noqa: E731
-    integ = lambda x: _integrals(x, sat, t0, t1, step_s)  # noqa: E731
+    f = series.__getitem__
+    integ = lambda x: _integrals(x, sat, t0, t1, step_s, compiled)  # noqa: E731
+    ext = lambda u, x: _extreme(u, x, sat, t0, t1, step_s, compiled)  # noqa: E731
     orbit = np.arange(len(sat)) - np.searchsorted(sat, sat)   # 0, 1, ... within each sat
+    sunlit_s = integ(f("sunlit_fraction"))
     out = pd.DataFrame({
         "sat": np.asarray(names, dtype=object)[sat],
         "orbit": orbit,
@@ -110,13 +135,13 @@ def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
         "end": times[0] + (t1 * 1e9).astype("timedelta64[ns]"),
         "complete": complete,
         "duration_min": dur / 60.0,
-        "eclipse_min": integ(1.0 - f("sunlit_fraction")) / 60.0,
-        "sunlit_fraction": integ(f("sunlit_fraction")) / dur,
+        "eclipse_min": (dur - sunlit_s) / 60.0,
+        "sunlit_fraction": sunlit_s / dur,
         "energy_generated_wh": integ(f("array_power_w")) / 3600.0,
         "energy_used_wh": integ(f("load_power_w")) / 3600.0,
         "energy_curtailed_wh": integ(f("curtailed_power_w")) / 3600.0,
-        "min_battery_wh": _extreme(np.minimum, f("battery_wh"), sat, t0, t1, step_s),
-        "max_gpu_temp_c": _extreme(np.maximum, f("gpu_temp_c"), sat, t0, t1, step_s),
+        "min_battery_wh": ext(np.minimum, f("battery_wh")),
+        "max_gpu_temp_c": ext(np.maximum, f("gpu_temp_c")),
         "throttled_min": integ(f("throttled")) / 60.0,
         "dark_min": integ(f("dark")) / 60.0,
         "sustained_gb300": integ(f("throughput_gb300")) / dur,
@@ -124,7 +149,7 @@ def per_orbit_rows(names, times, step_s, starts, series) -> pd.DataFrame:
     return out[PER_ORBIT_COLUMNS]
 
 
-def longest_shadow_s(sunlit_fraction, step_s):
+def longest_shadow_s(sunlit_fraction, step_s, compiled=True):
     """Longest single shadow passage of each satellite [s], shadow-equivalent.
 
     A passage is a run of steps with sunlit fraction < 1; its length is the integral of
@@ -132,6 +157,8 @@ def longest_shadow_s(sunlit_fraction, step_s):
     boundaries refined to 1 ms).
     """
     sf = np.asarray(sunlit_fraction, float)
+    if compiled and _kernel is not None:
+        return _kernel.longest_shadow(sf, float(step_s))
     n, t = sf.shape
     shade = 1.0 - sf
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(shade, axis=1)], axis=1)

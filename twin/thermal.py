@@ -53,6 +53,17 @@ def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_
             + \frac{2}{\pi H^2}\left[a \cos^{-1}\!\left(-\frac{r a}{s}\right)
             - r\sqrt{1 - H^2 a^2}\right] - \frac{a}{H^2}
 
+      evaluated in the equivalent form (with q = sqrt(1 - H^2 a^2), 1 - (r/(H s))^2 =
+      q^2/(H s)^2 and 1 - (r a/s)^2 = q^2/s^2, so sin^-1(r/(H s)) = tan^-1(r/q) and
+      cos^-1(-r a/s) = pi/2 + tan^-1(r a/q)):
+
+    .. math::
+
+        F(a) + F(-a) = 1 - \frac{2}{\pi}\left[\tan^{-1}\frac{r}{q}
+            - \frac{a}{H^2}\tan^{-1}\frac{r a}{q} + \frac{r q}{H^2}\right]
+
+      which needs no division by s and no arcsine near 1.
+
     The single-face factors follow from the identity F(c) - F(-c) = c / H^2 (the net flux
     through a plate from a uniformly emitting sphere is that of a point source at its centre):
     F(+/-c) = (sum +/- c/H^2) / 2.  See :func:`earth_view_factor`.
@@ -85,13 +96,10 @@ def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_
     root = np.sqrt((big_h - 1.0) * (big_h + 1.0))                    # sqrt(H^2 - 1)
     a = np.minimum(np.abs(cos_nadir_angle), 1.0)
     a2 = a * a
-    sin_l = np.sqrt(np.maximum(1.0 - a2, 1e-300))
-    ratio = root / sin_l
-    partial = (1.0 - (2.0 / np.pi) * np.arcsin(np.minimum(ratio / big_h, 1.0))
-               + (2.0 / np.pi) * inv_h2 * (
-                   a * np.arccos(np.maximum(-ratio * a, -1.0))
-                   - root * np.sqrt(np.maximum(1.0 - a2 / inv_h2, 0.0))))
-    return np.where(a2 >= inv_h2, a * inv_h2, partial - a * inv_h2)
+    q = np.sqrt(np.maximum(1.0 - a2 / inv_h2, 0.0))                  # sqrt(1 - H^2 a^2)
+    partial = 1.0 - (2.0 / np.pi) * (np.arctan2(root, q) - a * inv_h2 * np.arctan2(root * a, q)
+                                     + root * q * inv_h2)
+    return np.where(a2 >= inv_h2, a * inv_h2, partial)
 
 
 def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
