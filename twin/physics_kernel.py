@@ -68,7 +68,9 @@ def dispatch(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion
 def throughput_fraction(power_fraction, idle_fraction, exponent):
     """Mirrors :func:`twin.compute.throughput_fraction`: x = (max(p - i, 0)/(1 - i))^(1/gamma)."""
     x = max(power_fraction - idle_fraction, 0.0) / (1.0 - idle_fraction)
-    return min(x, 1.0) ** (1.0 / exponent)
+    if x >= 1.0 or x == 0.0:            # pow(1, y) = 1 and pow(0, y > 0) = 0 exactly: skip pow
+        return min(x, 1.0)
+    return x ** (1.0 / exponent)
 
 
 @njit(**_JIT)

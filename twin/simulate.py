@@ -19,7 +19,8 @@ from twin.summary import (
     constellation_summary,
     longest_shadow_s,
     orbit_segments,
-    per_orbit_rows,
+    per_orbit_arrays,
+    per_orbit_frame,
 )
 
 POLICIES = ("greedy", "reserve")
@@ -188,15 +189,15 @@ class PhysicsStep:
 
     Runs :func:`twin.physics.run_physics` on each run of satellites of one shell inside the
     chunk (with that shell's design), writes the time series into ``outputs`` (or a Zarr
-    ``store`` region), and returns the chunk's per-orbit rows, longest shadow per satellite
-    and sum of sunlit fraction.
+    ``store`` region), and returns the chunk's per-orbit columns
+    (:func:`twin.summary.per_orbit_arrays`, with ``sat`` the index in the constellation), the
+    longest shadow per satellite and the sum of sunlit fraction per satellite.
     """
 
-    def __init__(self, designs, design_index, names, inclination_deg, times, step_s,
+    def __init__(self, designs, design_index, inclination_deg, times, step_s,
                  sun_distance_au, policy, store=None, offset=0, store_vars=None):
         self.designs = designs
         self.design_index = np.asarray(design_index)
-        self.names = np.asarray(names, dtype=object)
         self.inclination_deg = np.asarray(inclination_deg, float)
         self.times, self.step_s = times, step_s
         self.sun_distance_au = sun_distance_au
@@ -204,7 +205,7 @@ class PhysicsStep:
         self.store, self.offset, self.store_vars = store, offset, store_vars
 
     def subset(self, start, stop):
-        return PhysicsStep(self.designs, self.design_index[start:stop], self.names[start:stop],
+        return PhysicsStep(self.designs, self.design_index[start:stop],
                            self.inclination_deg[start:stop], self.times, self.step_s,
                            self.sun_distance_au, self.policy, self.store, self.offset + start,
                            self.store_vars)
@@ -240,7 +241,8 @@ class PhysicsStep:
                                                  if k in outputs or k in phys})
         segments = orbit_segments(geo["teme_km"], self.inclination_deg[start:stop],
                                   self.step_s)
-        rows = per_orbit_rows(self.names[start:stop], self.times, self.step_s, segments, series)
+        rows = per_orbit_arrays(self.step_s, segments, series)
+        rows["sat"] = rows["sat"] + (self.offset + start)      # index in the constellation
         return rows, longest_shadow_s(sunlit, self.step_s), sunlit.sum(axis=1)
 
     def _write_store(self, start, stop, geo, phys):
@@ -366,7 +368,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     if store is not None:
         store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
         _create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
-    step_fn = PhysicsStep(designs, constellation.shell_index(), elements["name"].to_numpy(),
+    step_fn = PhysicsStep(designs, constellation.shell_index(),
                           elements["inclination_deg"].to_numpy(float), grid.times, grid.step_s,
                           sun_au, policy, store=None if store is None else str(store),
                           store_vars=store_vars)
@@ -387,7 +389,9 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         close()
     report_errors(results, elements, grid.times)
     results = [x for _, x in results]
-    per_orbit = pd.concat([r[0] for r in results], ignore_index=True)
+    per_orbit = per_orbit_frame({k: np.concatenate([r[0][k] for r in results])
+                                 for k in results[0][0]}, elements["name"].to_numpy(),
+                                grid.times[0])
     longest = np.concatenate([r[1] for r in results])
     sunlit_mean = float(np.concatenate([r[2] for r in results]).sum()) / (n * t)
     if store is not None:

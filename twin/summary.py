@@ -113,26 +113,27 @@ def _extreme(ufunc, x, sat, t0, t1, step_s, compiled=True):
     return ufunc(part, flat[sat * n_t + k1 - 1])         # plus the sample shared with the next
 
 
-def per_orbit_rows(names, times, step_s, segments, series, compiled=True) -> pd.DataFrame:
-    """Per-orbit table from the orbit ``segments`` (:func:`orbit_segments`) and the (n, T)
-    ``series`` of one chunk.
+def per_orbit_arrays(step_s, segments, series, compiled=True) -> dict:
+    """Per-orbit columns of one chunk as numpy arrays (cheap to send between processes).
 
-    ``series`` must hold ``sunlit_fraction``, ``array_power_w``, ``load_power_w``,
-    ``curtailed_power_w``, ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and
-    ``throughput_gb300``.  Vectorised over all orbits of all satellites of the chunk.
+    ``segments`` from :func:`orbit_segments`; ``series`` (n, T) must hold
+    ``sunlit_fraction``, ``array_power_w``, ``load_power_w``, ``curtailed_power_w``,
+    ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and ``throughput_gb300``.
+    Returns the columns of :data:`PER_ORBIT_COLUMNS` with ``sat`` the satellite's index in
+    the chunk and ``start_s`` / ``end_s`` [s from the run start] in place of ``start`` /
+    ``end``; :func:`per_orbit_frame` labels them.  Vectorised over all orbits of the chunk.
     """
     sat, t0, t1, complete = segments
     dur = t1 - t0
     f = series.__getitem__
     integ = lambda x: _integrals(x, sat, t0, t1, step_s, compiled)  # noqa: E731
     ext = lambda u, x: _extreme(u, x, sat, t0, t1, step_s, compiled)  # noqa: E731
-    orbit = np.arange(len(sat)) - np.searchsorted(sat, sat)   # 0, 1, ... within each sat
     sunlit_s = integ(f("sunlit_fraction"))
-    out = pd.DataFrame({
-        "sat": np.asarray(names, dtype=object)[sat],
-        "orbit": orbit,
-        "start": times[0] + (t0 * 1e9).astype("timedelta64[ns]"),
-        "end": times[0] + (t1 * 1e9).astype("timedelta64[ns]"),
+    return {
+        "sat": sat,
+        "orbit": np.arange(len(sat)) - np.searchsorted(sat, sat),   # 0, 1, ... per satellite
+        "start_s": t0,
+        "end_s": t1,
         "complete": complete,
         "duration_min": dur / 60.0,
         "eclipse_min": (dur - sunlit_s) / 60.0,
@@ -145,8 +146,26 @@ def per_orbit_rows(names, times, step_s, segments, series, compiled=True) -> pd.
         "throttled_min": integ(f("throttled")) / 60.0,
         "dark_min": integ(f("dark")) / 60.0,
         "sustained_gb300": integ(f("throughput_gb300")) / dur,
-    })
-    return out[PER_ORBIT_COLUMNS]
+    }
+
+
+def per_orbit_frame(arrays, names, start_time) -> pd.DataFrame:
+    """The per-orbit table from :func:`per_orbit_arrays` (of one chunk, or concatenated with
+    ``sat`` shifted to a constellation index): satellite names from ``names[sat]`` and
+    ``start`` / ``end`` as times from ``start_time``."""
+    cols = dict(arrays)
+    start_time = np.datetime64(start_time, "ns")
+    cols["sat"] = np.asarray(names, dtype=object)[cols["sat"]]
+    cols["start"] = start_time + (cols.pop("start_s") * 1e9).astype("timedelta64[ns]")
+    cols["end"] = start_time + (cols.pop("end_s") * 1e9).astype("timedelta64[ns]")
+    return pd.DataFrame({k: cols[k] for k in PER_ORBIT_COLUMNS})
+
+
+def per_orbit_rows(names, times, step_s, segments, series, compiled=True) -> pd.DataFrame:
+    """Per-orbit table of one chunk: :func:`per_orbit_arrays` labelled by
+    :func:`per_orbit_frame` with the chunk's satellite ``names`` and time grid ``times``."""
+    return per_orbit_frame(per_orbit_arrays(step_s, segments, series, compiled), names,
+                           times[0])
 
 
 def longest_shadow_s(sunlit_fraction, step_s, compiled=True):
