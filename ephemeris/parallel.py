@@ -51,6 +51,31 @@ def _warm_up():
     j2_warm_up()
 
 
+#: glibc malloc settings for worker processes: keep freed memory for the next chunk.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+WORKER_MMAP_THRESHOLD = 256 << 20
+WORKER_TRIM_THRESHOLD = 1 << 30
+
+
+def _worker_init():
+    """Pool initializer: let glibc keep a worker's freed heap between chunks.
+
+    Every chunk allocates its (chunk, time) arrays afresh (~100 MB at the default chunk size).
+    With glibc's defaults they are returned to the kernel when freed and the next chunk
+    page-faults them back in, zeroed, 4 kB at a time -- about a fifth of a worker's time in
+    the fast pipelines.  Raising the mmap and trim thresholds in the short-lived workers (not
+    in the user's process) keeps them; nothing changes elsewhere or on other C libraries.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, WORKER_TRIM_THRESHOLD)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+
+
 def _run_one(bounds):
     kernel, outputs = _JOB
     return kernel(bounds[0], bounds[1], outputs)
@@ -77,7 +102,8 @@ def run_chunks(kernel, bounds, outputs, n_time: int, workers: int | None = None,
     _JOB = (kernel, outputs)
     _warm_up()
     try:
-        with mp.get_context("fork").Pool(min(workers, len(bounds))) as pool:
+        with mp.get_context("fork").Pool(min(workers, len(bounds)),
+                                         initializer=_worker_init) as pool:
             for b, res in zip(bounds, pool.imap(_run_one, bounds)):
                 results.append(res)
                 if progress:
