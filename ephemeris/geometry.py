@@ -88,7 +88,8 @@ def _rotate(m, x, y, z):
             m[:, 2, 0] * x + m[:, 2, 1] * y + m[:, 2, 2] * z)
 
 
-def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIUS_KM, out=None):
+def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIUS_KM, out=None,
+                         minimal=False):
     """Geometry variables from TEME states ``r`` [km], ``v`` [km/s] of shape (n, T, 3).
 
     Written component by component (no (n, T, 3) temporaries) since this runs on every
@@ -97,7 +98,9 @@ def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIU
     beta = asin(s . w_hat); and for the shadow (see :func:`ephemeris.shadow.shadow_angles`)
     |s - r|^2 = S^2 - 2 S |r| (s . r_hat) + |r|^2, cos c = (|r| - S (s . r_hat)) / |s - r|.
     Results go into the arrays of ``out`` (a dict, e.g. views of the run's outputs) where
-    present, otherwise into new arrays; the dict is returned.
+    present, otherwise into new arrays; the dict is returned.  ``minimal=True`` may leave out
+    everything but ``sunlit_fraction``, ``sun_rsw`` and ``alt_km`` (the compiled kernel
+    does; the numpy reference computes all).
 
     This numpy code is the reference; when numba is importable the same math runs as one
     compiled pass (:mod:`ephemeris.geometry_kernel`, equal to rounding).
@@ -108,7 +111,8 @@ def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIU
     except ImportError:  # numba missing: the numpy reference below
         geometry_kernel = None
     if geometry_kernel is not None:
-        return geometry_kernel(r, v, frames, earth_radius_km, SUN_RADIUS_KM, out=out)
+        return geometry_kernel(r, v, frames, earth_radius_km, SUN_RADIUS_KM, out=out,
+                               minimal=minimal)
     # --- end of fused kernel dispatch ---
     rx, ry, rz = (np.ascontiguousarray(r[..., i]) for i in range(3))
     vx, vy, vz = (v[..., i] for i in range(3))
@@ -162,11 +166,13 @@ class GeometryJob:
     ``elements``), computes their geometry into ``outputs`` (arrays indexed like
     ``elements``; missing keys are skipped) and runs ``extra(start, stop, geo, outputs)``.
     ``propagator="j2"`` uses :func:`ephemeris.j2.propagate_j2` for designed satellites;
-    catalogued ones (source "tle"/"omm") always use SGP4.
+    catalogued ones (source "tle"/"omm") always use SGP4.  ``minimal=True``: only the geometry
+    the satellite physics needs (sunlit fraction, Sun in RSW, altitude, validity and the
+    TEME positions) is computed -- for runs that keep no geometry time series.
     """
 
     def __init__(self, elements, jd, fr, frames, earth_radius_km=EARTH_RADIUS_KM, extra=None,
-                 propagator="sgp4"):
+                 propagator="sgp4", minimal=False):
         if propagator not in PROPAGATORS:
             raise ValueError(f"propagator={propagator!r} is not available; allowed: "
                              f"{', '.join(PROPAGATORS)}")
@@ -175,12 +181,14 @@ class GeometryJob:
         self.earth_radius_km = earth_radius_km
         self.extra = extra
         self.propagator = propagator
+        self.minimal = minimal
 
     def subset(self, start, stop):
         """The same job for satellites ``start:stop`` only (rows renumbered from 0)."""
         extra = self.extra.subset(start, stop) if self.extra is not None else None
         return GeometryJob(self.elements.iloc[start:stop].reset_index(drop=True), self.jd,
-                           self.fr, self.frames, self.earth_radius_km, extra, self.propagator)
+                           self.fr, self.frames, self.earth_radius_km, extra, self.propagator,
+                           self.minimal)
 
     def _states(self, start, stop):
         el = self.elements.iloc[start:stop]
@@ -205,7 +213,7 @@ class GeometryJob:
         r, v, err = self._states(start, stop)
         geo = geometry_from_states(r, v, self.frames, self.earth_radius_km,
                                    out={k: a[start:stop] for k, a in outputs.items()
-                                        if k in GEOMETRY_OUTPUTS})
+                                        if k in GEOMETRY_OUTPUTS}, minimal=self.minimal)
         low = geo["alt_km"] < REENTRY_ALTITUDE_KM
         if low.any():
             err = np.where(low & (err == 0), np.uint8(REENTRY_CODE), err)

@@ -114,11 +114,14 @@ _W_ROWS = 17
 
 
 @njit(cache=True, error_model="numpy")
-def _block(w, ft, earth_radius_km, sun_radius_km):  # pragma: no cover - compiled
+def _block(w, ft, earth_radius_km, sun_radius_km, full):  # pragma: no cover - compiled
     """Every output for one block of BLOCK steps of one satellite: reads r, v from rows 0-5 of
     ``w`` and the block's frames ``ft`` (:func:`frames_table`); writes rows 6-16 of ``w``
     (sunlit flag, beta, sun_rsw, GCRS position, alt, lat, lon).  Rows at fixed offsets from
-    the start of both arrays, one pass with no libm call: LLVM vectorises it."""
+    the start of both arrays, one pass with no libm call: LLVM vectorises it.
+
+    ``full`` is a compile-time constant (the callers pass a literal): False leaves out beta,
+    the GCRS position, latitude and longitude (rows 7, 11-13, 15, 16 are not written)."""
     bl = BLOCK
     a_e = _WGS84_A_KM
     e2 = _WGS84_F * (2 - _WGS84_F)
@@ -151,14 +154,16 @@ def _block(w, ft, earth_radius_km, sun_radius_km):  # pragma: no cover - compile
         umbra = (q > sa) & (cc > ca_cb + sa * q + _MARGIN)
         w[6 * bl + k] = 1.0 if sun else (0.0 if umbra else -1.0)
         sw = -1.0 if sun_w < -1.0 else (1.0 if sun_w > 1.0 else sun_w)
-        w[7 * bl + k] = asinv(sw) * _RAD2DEG
+        if full:
+            w[7 * bl + k] = asinv(sw) * _RAD2DEG
         w[8 * bl + k] = sun_r
         w[9 * bl + k] = sun_s
         w[10 * bl + k] = sun_w
-        m = 4 * bl + k
-        w[11 * bl + k] = ft[m] * rx + ft[m + bl] * ry + ft[m + 2 * bl] * rz
-        w[12 * bl + k] = ft[m + 3 * bl] * rx + ft[m + 4 * bl] * ry + ft[m + 5 * bl] * rz
-        w[13 * bl + k] = ft[m + 6 * bl] * rx + ft[m + 7 * bl] * ry + ft[m + 8 * bl] * rz
+        if full:
+            m = 4 * bl + k
+            w[11 * bl + k] = ft[m] * rx + ft[m + bl] * ry + ft[m + 2 * bl] * rz
+            w[12 * bl + k] = ft[m + 3 * bl] * rx + ft[m + 4 * bl] * ry + ft[m + 5 * bl] * rz
+            w[13 * bl + k] = ft[m + 6 * bl] * rx + ft[m + 7 * bl] * ry + ft[m + 8 * bl] * rz
         # ITRS and Bowring's geodetic latitude / height (geometry.geodetic_wgs84)
         m = 13 * bl + k
         x = ft[m] * rx + ft[m + bl] * ry + ft[m + 2 * bl] * rz
@@ -176,8 +181,9 @@ def _block(w, ft, earth_radius_km, sun_radius_km):  # pragma: no cover - compile
         sphi = num * kk
         cphi = den * kk
         w[14 * bl + k] = p * cphi + z * sphi - a_e * np.sqrt(1.0 - e2 * sphi * sphi)
-        w[15 * bl + k] = atan2v(num, den) * _RAD2DEG
-        w[16 * bl + k] = atan2v(y, x) * _RAD2DEG
+        if full:
+            w[15 * bl + k] = atan2v(num, den) * _RAD2DEG
+            w[16 * bl + k] = atan2v(y, x) * _RAD2DEG
 
 
 @njit(cache=True, error_model="numpy")
@@ -219,9 +225,10 @@ def _exact_sunlit(rx, ry, rz, sx, sy, sz, big_s, earth_radius_km, sun_radius_km)
 
 
 def _geometry_rows(r, v, ft, earth_radius_km, sun_radius_km, sunlit, beta, sun_rsw, pos,
-                   lat, lon, alt, i0, i1, w):
+                   lat, lon, alt, i0, i1, w, full):
     """Satellites ``i0:i1``: blocks of steps through :func:`_block`, results scattered into
-    the outputs, then the flagged steps (near a shadow boundary) exactly."""
+    the outputs, then the flagged steps (near a shadow boundary) exactly.  ``full`` False
+    (a literal): ``beta``, ``pos``, ``lat`` and ``lon`` are not written (may be empty)."""
     nt = r.shape[1]
     bl = BLOCK
     for i in range(i0, i1):
@@ -232,17 +239,19 @@ def _geometry_rows(r, v, ft, earth_radius_km, sun_radius_km, sunlit, beta, sun_r
                 for q in range(3):
                     w[q * bl + k] = r[i, j, q]
                     w[(3 + q) * bl + k] = v[i, j, q]
-            _block(w, ft[j0 // bl], earth_radius_km, sun_radius_km)
+            _block(w, ft[j0 // bl], earth_radius_km, sun_radius_km, full)
             for k in range(nb):
                 j = j0 + k
                 sunlit[i, j] = w[6 * bl + k]
-                beta[i, j] = w[7 * bl + k]
                 for q in range(3):
                     sun_rsw[i, j, q] = w[(8 + q) * bl + k]
-                    pos[i, j, q] = w[(11 + q) * bl + k]
                 alt[i, j] = w[14 * bl + k]
-                lat[i, j] = w[15 * bl + k]
-                lon[i, j] = w[16 * bl + k]
+                if full:
+                    beta[i, j] = w[7 * bl + k]
+                    for q in range(3):
+                        pos[i, j, q] = w[(11 + q) * bl + k]
+                    lat[i, j] = w[15 * bl + k]
+                    lon[i, j] = w[16 * bl + k]
         for j in range(nt):
             if sunlit[i, j] < 0.0:
                 fb, k = ft[j // bl], j % bl
@@ -259,7 +268,18 @@ def _kernel_serial(r, v, ft, earth_radius_km, sun_radius_km, sunlit, beta, sun_r
                    lon, alt):  # pragma: no cover - compiled
     w = np.empty(_W_ROWS * BLOCK)
     _rows(r, v, ft, earth_radius_km, sun_radius_km, sunlit, beta, sun_rsw, pos, lat, lon, alt,
-          0, r.shape[0], w)
+          0, r.shape[0], w, True)
+
+
+@njit(cache=True, error_model="numpy")
+def _kernel_serial_minimal(r, v, ft, earth_radius_km, sun_radius_km, sunlit, sun_rsw,
+                           alt):  # pragma: no cover - compiled
+    """:func:`_kernel_serial` for sunlit fraction, sun_rsw and altitude only."""
+    w = np.empty(_W_ROWS * BLOCK)
+    e2 = np.empty((0, 0))
+    e3 = np.empty((0, 0, 3))
+    _rows(r, v, ft, earth_radius_km, sun_radius_km, sunlit, e2, sun_rsw, e3, e2, e2, alt,
+          0, r.shape[0], w, False)
 
 
 _kernel_parallel = None
@@ -278,7 +298,7 @@ def _get_kernel():
             for c in prange((n + chunk - 1) // chunk):
                 w = np.empty(_W_ROWS * BLOCK)
                 _rows(r, v, ft, earth_radius_km, sun_radius_km, sunlit, beta, sun_rsw, pos,
-                      lat, lon, alt, c * chunk, min(n, (c + 1) * chunk), w)
+                      lat, lon, alt, c * chunk, min(n, (c + 1) * chunk), w, True)
         _kernel_parallel = _kp
     return _kernel_parallel
 
@@ -304,21 +324,27 @@ def frames_table(frames, nt):
 #: name -> trailing shape of the outputs the kernel writes.
 KERNEL_OUTPUTS = {"sunlit_fraction": (), "beta_deg": (), "sun_rsw": (3,), "position_km": (3,),
                   "lat_deg": (), "lon_deg": (), "alt_km": ()}
+#: The outputs of ``minimal=True``.
+MINIMAL_OUTPUTS = ("sunlit_fraction", "sun_rsw", "alt_km")
 
 
-def geometry_kernel(r, v, frames, earth_radius_km, sun_radius_km, out=None):
+def geometry_kernel(r, v, frames, earth_radius_km, sun_radius_km, out=None, minimal=False):
     """Every output of ``geometry_from_states`` into ``out`` (dict; missing keys allocated).
 
     Arrays in ``out`` are written in place when they are float64 of the right shape (views,
     e.g. shared-memory rows, are fine); anything else gets a scratch array that is copied
-    into ``out[key]`` afterwards.  Returns ``out``.
+    into ``out[key]`` afterwards.  ``minimal=True`` computes only :data:`MINIMAL_OUTPUTS`
+    (what the satellite physics needs; about half the work).  Returns ``out``.
     """
     out = {} if out is None else out
     r = np.ascontiguousarray(r, dtype=np.float64)
     v = np.ascontiguousarray(v, dtype=np.float64)
     n, nt = r.shape[:2]
     arrays, copy_back = {}, []
+    minimal = minimal and not PARALLEL
     for key, tail in KERNEL_OUTPUTS.items():
+        if minimal and key not in MINIMAL_OUTPUTS:
+            continue
         shape = (n, nt) + tail
         dst = out.get(key)
         if dst is not None and dst.dtype == np.float64 and dst.shape == shape \
@@ -330,7 +356,11 @@ def geometry_kernel(r, v, frames, earth_radius_km, sun_radius_km, out=None):
                 copy_back.append(key)
             else:
                 out[key] = arrays[key]
-    if n and nt:
+    if n and nt and minimal:
+        _kernel_serial_minimal(r, v, frames_table(frames, nt), float(earth_radius_km),
+                               float(sun_radius_km), arrays["sunlit_fraction"],
+                               arrays["sun_rsw"], arrays["alt_km"])
+    elif n and nt:
         _get_kernel()(r, v, frames_table(frames, nt), float(earth_radius_km),
                       float(sun_radius_km), arrays["sunlit_fraction"], arrays["beta_deg"],
                       arrays["sun_rsw"], arrays["position_km"], arrays["lat_deg"],
@@ -351,5 +381,6 @@ def warm_up():
 
     eye = np.eye(3)[None]
     frames = SunAndFrames(np.array([[1.5e8, 0.0, 0.0]]), np.array([1.5e8]), eye, eye)
-    geometry_kernel(np.array([[[7000.0, 0.0, 0.0]]]), np.array([[[0.0, 7.5, 0.0]]]), frames,
-                    6378.137, SUN_RADIUS_KM)
+    for minimal in (False, True):
+        geometry_kernel(np.array([[[7000.0, 0.0, 0.0]]]), np.array([[[0.0, 7.5, 0.0]]]),
+                        frames, 6378.137, SUN_RADIUS_KM, minimal=minimal)

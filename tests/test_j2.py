@@ -240,6 +240,19 @@ def test_kernel_is_the_reference_math_to_rounding(states, monkeypatch):
         np.testing.assert_allclose(got[k], ref[k], rtol=1e-12, atol=1e-9, err_msg=k)
 
 
+def test_minimal_kernel_equals_the_full_kernel(states):
+    # summary runs ask only for what the physics needs; those outputs are bit-identical
+    from ephemeris.geometry import geometry_from_states
+    from ephemeris.geometry_kernel import MINIMAL_OUTPUTS
+
+    r, v, frames = states
+    full = geometry_from_states(r, v, frames)
+    mini = geometry_from_states(r, v, frames, minimal=True)
+    assert set(mini) == set(MINIMAL_OUTPUTS) == {"sunlit_fraction", "sun_rsw", "alt_km"}
+    for k in MINIMAL_OUTPUTS:
+        np.testing.assert_array_equal(mini[k], full[k], err_msg=k)
+
+
 def test_kernel_writes_into_out_in_place(states):
     from ephemeris.geometry import geometry_from_states
 

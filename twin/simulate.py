@@ -373,8 +373,9 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
                           sun_au, policy, store=None if store is None else str(store),
                           store_vars=store_vars)
     jd, fr = grid.jd_utc()
-    job = GeometryJob(elements, jd, fr, frames, extra=step_fn, propagator=propagator)
     keep = timeseries and store is None
+    job = GeometryJob(elements, jd, fr, frames, extra=step_fn, propagator=propagator,
+                      minimal=not timeseries)
     full_spec = {**GEOMETRY_OUTPUTS, **spec} if keep else {}
     tick, close = _progress_callback(progress, n, "simulate")
     try:
