@@ -80,6 +80,24 @@ def test_numba_matches_numpy(name, policy):
         assert a["dark"][inp["valid"]].any()
 
 
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+@pytest.mark.parametrize("policy", ["greedy", "reserve"])
+def test_summary_outputs_equal_the_full_run(engine, policy):
+    # asking for the summary's variables only returns exactly those, with the same values
+    inp = random_inputs(4, invalid="both")
+    design = DESIGNS["tiny-radiator"]
+    full = run_physics(design, **inp, policy=policy, engine=engine)
+    part = run_physics(design, **inp, policy=policy, engine=engine,
+                       outputs=physics.SUMMARY_VARIABLES)
+    assert list(part) == [k for k in VARIABLE_ATTRS if k in physics.SUMMARY_VARIABLES]
+    for k, a in part.items():
+        np.testing.assert_array_equal(a, full[k], err_msg=k)
+    one = run_physics(design, **inp, engine=engine, outputs="battery_wh")
+    assert list(one) == ["battery_wh"]
+    with pytest.raises(ValueError, match=r"outputs=\['battery_kwh'\].*allowed: array_power_w"):
+        run_physics(design, **inp, engine=engine, outputs=["battery_kwh", "dark"])
+
+
 def test_numba_matches_numpy_with_every_satellite_invalid_somewhere():
     inp = random_inputs(7, n_sat=5, n_t=80, invalid="all")
     a = run_physics(SatelliteDesign(), **inp, engine="numba")

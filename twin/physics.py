@@ -99,6 +99,13 @@ _KERNEL_OUTPUTS = ("load_power_w", "curtailed_power_w", "conversion_loss_w", "ba
                    "gpu_power_w", "host_power_w", "gpus_on", "gpu_power_fraction",
                    "throughput_gb300", "throttled", "thermal_limited", "dark")
 
+#: What the per-orbit summary reads; ``run_physics(outputs=...)`` within these lets the
+#: compiled loop skip storing the rest.
+SUMMARY_VARIABLES = ("array_power_w", "environment_heat_w", "cell_temp_c", "load_power_w",
+                     "curtailed_power_w", "battery_wh", "gpu_temp_c", "throughput_gb300",
+                     "throttled", "dark")
+_SUMMARY_SET = frozenset(SUMMARY_VARIABLES)
+
 #: Loop implementations accepted by ``run_physics(engine=...)``.
 ENGINES = ("auto", "numpy", "numba")
 
@@ -250,7 +257,7 @@ def _time_major(a, tile=256):
 
 def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_rsw, alt_km,
                 valid, step_s, policy="greedy", *, initial_battery_wh=None,
-                initial_radiator_temp_k=None, engine="auto") -> dict:
+                initial_radiator_temp_k=None, engine="auto", outputs=None) -> dict:
     """Power, battery, thermal and compute time series for a chunk of satellites.
 
     Parameters
@@ -289,6 +296,10 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         :mod:`twin.physics_kernel` (ImportError without numba), "numpy" the vectorised
         reference loop (~0.14 ms per step plus ~0.3 us per satellite-step), "auto" numba
         when it imports, else numpy.  Both give the same results to rounding (~1e-12).
+    outputs : iterable of str, optional
+        The variables to return (default: all of :data:`VARIABLE_ATTRS`).  When they are
+        among :data:`SUMMARY_VARIABLES` (what the per-orbit summary reads), the compiled loop
+        stores only those.
 
     Returns
     -------
@@ -309,6 +320,14 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     if engine not in ENGINES:
         raise ValueError(f"engine={engine!r} is not supported; allowed: {', '.join(ENGINES)}")
     use_numba = _numba_available() if engine == "auto" else engine == "numba"
+    if outputs is None:
+        wanted = set(VARIABLE_ATTRS)
+    else:
+        wanted = {outputs} if isinstance(outputs, str) else set(outputs)
+        unknown = sorted(str(x) for x in wanted - set(VARIABLE_ATTRS))
+        if unknown:
+            raise ValueError(f"outputs={unknown!r} are not variables of run_physics; allowed: "
+                             f"{', '.join(VARIABLE_ATTRS)}")
     if use_numba:
         kernel = _kernel()
     sunlit = np.asarray(sunlit_fraction)
@@ -450,13 +469,16 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             raise ValueError("initial_radiator_temp_k must be finite and > 0 K")
 
     # --- time loop -----------------------------------------------------------------------
-    out = {name: np.empty(shape, dtype=bool if name in _BOOL_OUTPUTS else float)
+    # the compiled loop may store only the summary's variables; the numpy loop stores all
+    every = not (use_numba and wanted <= _SUMMARY_SET)
+    out = {name: np.empty(shape if every or name in _SUMMARY_SET else (0, 0),
+                          dtype=np.int32 if name == "gpus_on" and use_numba else
+                          bool if name in _BOOL_OUTPUTS else float)
            for name in VARIABLE_ATTRS}
     out["array_power_w"] = p_array
     out["environment_heat_w"] = q_env
     out["cell_temp_c"] = cell_t
     if use_numba:
-        out["gpus_on"] = np.empty(shape, dtype=np.int32)
         rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
         tl_min = cmp_.max_gpu_temp_k - rp * cmp_.min_power_fraction   # as in thermal_cap
         f = float
@@ -469,7 +491,7 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
             f(cmp_.min_power_fraction), f(cmp_.max_gpu_temp_k),
             f(cmp_.thermal_resistance_k_per_w), f(k_rad * tl_min ** 4), f(cmp_.idle_fraction),
             f(cmp_.dvfs_exponent), *(out[name] for name in _KERNEL_OUTPUTS))
-        return out
+        return {name: out[name] for name in VARIABLE_ATTRS if name in wanted}
     rp = cmp_.thermal_resistance_k_per_w * cmp_.gpu_power_w
     for k in range(n_t):
         hk_ok, hk, n_on, frac, limited = control(k, energy, temp, heat_cap)
@@ -500,4 +522,4 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     if not all_ok:
         out["throttled"] &= ok_l
     out["gpus_on"] = out["gpus_on"].astype(np.int32)
-    return {name: a.T for name, a in out.items()}
+    return {name: a.T for name, a in out.items() if name in wanted}

@@ -32,6 +32,10 @@ ZERO_C_K = 273.15
 #: floor() tolerance in GPU-equivalents (:data:`twin.compute._COUNT_TOL`).
 COUNT_TOL = 1e-9
 
+#: The outputs :func:`run_loop` always writes (what the per-orbit summary reads).
+SUMMARY_OUTPUTS = ("load_power_w", "curtailed_power_w", "battery_wh", "gpu_temp_c",
+                   "throughput_gb300", "throttled", "dark")
+
 _JIT = {"cache": True, "fastmath": False, "error_model": "numpy", "nogil": True}
 
 
@@ -174,7 +178,8 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     "greedy").  ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start and are
     updated in place to the state at the end.  Scalars are float64 (``gpus`` too), so that there
     is one compiled specialisation.  Outputs (n_sat, n_time) are filled in place: float64,
-    except ``gpus_on`` (int32) and the last three (bool).
+    except ``gpus_on`` (int32) and the last three (bool).  When ``conversion_loss_w`` is a
+    (0, 0) array, only :data:`SUMMARY_OUTPUTS` are written (the others may all be (0, 0)).
 
     Per step and satellite (see :mod:`twin.physics`): housekeeping first (dark if array plus
     battery down to the DoD floor cannot carry it, or if not valid), payload budget per policy
@@ -184,6 +189,7 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     """
     n_sat, n_t = array_power_w.shape
     use_reserve = reserve_wh.shape[0] > 0
+    every = conversion_loss_w.shape[0] > 0
     rp = thermal_resistance_k_per_w * gpu_power_w
     hk_min_w = housekeeping_w * (1.0 - HK_TOLERANCE)
     full_w = gpus * (1.0 - 1e-12)
@@ -225,20 +231,21 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
             thr = n_on * throughput_fraction(frac, idle_fraction, dvfs_exponent)
             load_power_w[i, k] = load
             curtailed_power_w[i, k] = curt
-            conversion_loss_w[i, k] = conv
-            battery_power_w[i, k] = p_bat
-            battery_loss_w[i, k] = l_bat
             battery_wh[i, k] = energy
-            radiator_temp_k[i, k] = temp
             gpu_temp_c[i, k] = temp + rp * frac - ZERO_C_K
-            gpu_power_w_out[i, k] = gpu_w
-            host_power_w[i, k] = host_w
-            gpus_on[i, k] = np.int32(n_on)
-            gpu_power_fraction[i, k] = frac
             throughput_gb300[i, k] = thr
             throttled[i, k] = ok and thr < full_w
-            thermal_limited[i, k] = limited
             dark[i, k] = not hk_ok
+            if every:
+                conversion_loss_w[i, k] = conv
+                battery_power_w[i, k] = p_bat
+                battery_loss_w[i, k] = l_bat
+                radiator_temp_k[i, k] = temp
+                gpu_power_w_out[i, k] = gpu_w
+                host_power_w[i, k] = host_w
+                gpus_on[i, k] = np.int32(n_on)
+                gpu_power_fraction[i, k] = frac
+                thermal_limited[i, k] = limited
         energy_wh[i] = energy
         temp_k[i] = temp
 

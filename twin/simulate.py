@@ -211,16 +211,19 @@ class PhysicsStep:
                            self.store_vars)
 
     def __call__(self, start, stop, geo, outputs):
-        from twin.physics import run_physics
+        from twin.physics import SUMMARY_VARIABLES, run_physics
 
         idx = self.design_index[start:stop]
         cuts = np.flatnonzero(np.diff(idx)) + 1
         phys = {}
         segments = list(zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])))
+        # runs that keep no time series need only what the per-orbit summary reads
+        wanted = None if outputs or self.store is not None else SUMMARY_VARIABLES
         for a, b in segments:
             part = run_physics(self.designs[idx[a]], geo["sunlit_fraction"][a:b],
                                self.sun_distance_au, geo["sun_rsw"][a:b], geo["alt_km"][a:b],
-                               geo["valid"][a:b], self.step_s, policy=self.policy)
+                               geo["valid"][a:b], self.step_s, policy=self.policy,
+                               outputs=wanted)
             for k, arr in part.items():
                 if k in outputs:
                     outputs[k][start + a:start + b] = arr
