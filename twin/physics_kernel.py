@@ -158,6 +158,48 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
     return t
 
 
+@njit(cache=True, fastmath=False, error_model="numpy", nogil=True, inline="always")
+def _step(p_a, q_env, ok, reserve, energy, temp, step_s, capacity_wh, floor_wh,
+          conversion_efficiency, charge_efficiency, discharge_efficiency, housekeeping_w,
+          radiating_w_per_k4, heat_capacity_j_per_k, gpus, gpu_power_w, host_power_w_per_gpu,
+          min_power_fraction, max_gpu_temp_k, thermal_resistance_k_per_w, radiating_at_limit_w,
+          idle_fraction, dvfs_exponent, hk_min_w):  # pragma: no cover - compiled
+    """One step of one satellite (the body of :func:`run_loop`): the control decision
+    (``control()`` of :func:`twin.physics.run_physics`), the bus dispatch and the radiator
+    update, from the state (``energy``, ``temp``) at the start of the step.  ``reserve`` < 0
+    means the "greedy" policy.  Returns the state at the end and the step's values: (energy,
+    temp, load, curtailed, conversion loss, battery power, battery loss, gpu power, host
+    power, gpus on, power fraction, throughput, thermally limited, housekeeping powered)."""
+    bus_from_array = conversion_efficiency * p_a
+    avail = available_power_w(energy, floor_wh, step_s, charge_efficiency, discharge_efficiency)
+    hk_ok = ok and bus_from_array + max(avail, 0.0) >= hk_min_w
+    if reserve >= 0.0:
+        avail = available_power_w(energy, floor_wh + reserve, step_s, charge_efficiency,
+                                  discharge_efficiency)
+    budget = max(bus_from_array + avail - housekeeping_w, 0.0) if hk_ok else 0.0
+    hk = housekeeping_w if hk_ok else 0.0
+    n_on, frac, limited = 0.0, 0.0, False
+    if gpus != 0.0:
+        n_on, frac = throttle(budget, gpus, gpu_power_w, host_power_w_per_gpu,
+                              min_power_fraction)
+        n_on, frac, limited = thermal_cap(
+            n_on, frac, temp, q_env + hk, step_s, gpu_power_w, host_power_w_per_gpu,
+            min_power_fraction, max_gpu_temp_k, thermal_resistance_k_per_w,
+            radiating_w_per_k4, heat_capacity_j_per_k, radiating_at_limit_w)
+    gpu_w = n_on * frac * gpu_power_w
+    host_w = n_on * host_power_w_per_gpu
+    load = hk + gpu_w + host_w
+    energy, _used, curt, conv, p_bat, l_bat = dispatch(
+        load, p_a, energy, capacity_wh, step_s, conversion_efficiency, charge_efficiency,
+        discharge_efficiency)
+    if ok:                                          # frozen where the orbit state is not valid
+        temp = end_temp_k(temp, q_env + load, radiating_w_per_k4, heat_capacity_j_per_k,
+                          step_s)
+    thr = n_on * throughput_fraction(frac, idle_fraction, dvfs_exponent)
+    return (energy, temp, load, curt, conv, p_bat, l_bat, gpu_w, host_w, n_on, frac, thr,
+            limited, hk_ok)
+
+
 @njit(**_JIT)
 def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k,
              step_s, capacity_wh, floor_wh, conversion_efficiency, charge_efficiency,
@@ -172,7 +214,8 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     every satellite of a chunk.
 
     Arrays are satellite-major (n_sat, n_time) and C-contiguous, so each satellite's series is
-    read and written contiguously and its state stays in registers: ``array_power_w`` and
+    read and written contiguously and its state stays in registers; two satellites go through
+    time together (the two lanes below are the same code for satellites ``a`` and ``b``): ``array_power_w`` and
     ``environment_heat_w`` (zero where ``valid`` is False), ``valid`` (bool) and
     ``reserve_wh`` (the eclipse reserve of the "reserve" policy, or a (0, 0) array for
     "greedy").  ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start and are
@@ -193,61 +236,70 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     rp = thermal_resistance_k_per_w * gpu_power_w
     hk_min_w = housekeeping_w * (1.0 - HK_TOLERANCE)
     full_w = gpus * (1.0 - 1e-12)
-    for i in range(n_sat):
-        energy = energy_wh[i]
-        temp = temp_k[i]
+    # Two satellites per pass over time (the second lane repeats the last satellite when their
+    # number is odd, writing the same values twice): their recurrences are independent, so
+    # the processor overlaps one's chain of dependent divisions with the other's.
+    for a in range(0, n_sat, 2):
+        b = min(a + 1, n_sat - 1)
+        ea, ta = energy_wh[a], temp_k[a]
+        eb, tb = energy_wh[b], temp_k[b]
         for k in range(n_t):
-            p_a = array_power_w[i, k]
-            q_env = environment_heat_w[i, k]
-            ok = valid[i, k]
-            # --- control (mirrors control() in twin.physics.run_physics) ---------------------
-            bus_from_array = conversion_efficiency * p_a
-            avail = available_power_w(energy, floor_wh, step_s, charge_efficiency,
-                                      discharge_efficiency)
-            hk_ok = ok and bus_from_array + max(avail, 0.0) >= hk_min_w
-            if use_reserve:
-                avail = available_power_w(energy, floor_wh + reserve_wh[i, k], step_s,
-                                          charge_efficiency, discharge_efficiency)
-            budget = max(bus_from_array + avail - housekeeping_w, 0.0) if hk_ok else 0.0
-            hk = housekeeping_w if hk_ok else 0.0
-            n_on, frac, limited = 0.0, 0.0, False
-            if gpus != 0.0:
-                n_on, frac = throttle(budget, gpus, gpu_power_w, host_power_w_per_gpu,
-                                      min_power_fraction)
-                n_on, frac, limited = thermal_cap(
-                    n_on, frac, temp, q_env + hk, step_s, gpu_power_w, host_power_w_per_gpu,
-                    min_power_fraction, max_gpu_temp_k, thermal_resistance_k_per_w,
-                    radiating_w_per_k4, heat_capacity_j_per_k, radiating_at_limit_w)
-            # --- bus, battery, radiator ------------------------------------------------------
-            gpu_w = n_on * frac * gpu_power_w
-            host_w = n_on * host_power_w_per_gpu
-            load = hk + gpu_w + host_w
-            energy, _used, curt, conv, p_bat, l_bat = dispatch(
-                load, p_a, energy, capacity_wh, step_s, conversion_efficiency,
-                charge_efficiency, discharge_efficiency)
-            if ok:                                  # frozen where the orbit state is not valid
-                temp = end_temp_k(temp, q_env + load, radiating_w_per_k4,
-                                  heat_capacity_j_per_k, step_s)
-            thr = n_on * throughput_fraction(frac, idle_fraction, dvfs_exponent)
-            load_power_w[i, k] = load
-            curtailed_power_w[i, k] = curt
-            battery_wh[i, k] = energy
-            gpu_temp_c[i, k] = temp + rp * frac - ZERO_C_K
-            throughput_gb300[i, k] = thr
-            throttled[i, k] = ok and thr < full_w
-            dark[i, k] = not hk_ok
+            ok = valid[a, k]
+            (ea, ta, load, curt, conv, p_bat, l_bat, gpu_w, host_w, n_on, frac, thr, limited,
+             hk_ok) = _step(
+                array_power_w[a, k], environment_heat_w[a, k], ok,
+                reserve_wh[a, k] if use_reserve else -1.0, ea, ta, step_s, capacity_wh,
+                floor_wh, conversion_efficiency, charge_efficiency, discharge_efficiency,
+                housekeeping_w, radiating_w_per_k4, heat_capacity_j_per_k, gpus,
+                gpu_power_w, host_power_w_per_gpu, min_power_fraction, max_gpu_temp_k,
+                thermal_resistance_k_per_w, radiating_at_limit_w, idle_fraction,
+                dvfs_exponent, hk_min_w)
+            load_power_w[a, k] = load
+            curtailed_power_w[a, k] = curt
+            battery_wh[a, k] = ea
+            gpu_temp_c[a, k] = ta + rp * frac - ZERO_C_K
+            throughput_gb300[a, k] = thr
+            throttled[a, k] = ok and thr < full_w
+            dark[a, k] = not hk_ok
             if every:
-                conversion_loss_w[i, k] = conv
-                battery_power_w[i, k] = p_bat
-                battery_loss_w[i, k] = l_bat
-                radiator_temp_k[i, k] = temp
-                gpu_power_w_out[i, k] = gpu_w
-                host_power_w[i, k] = host_w
-                gpus_on[i, k] = np.int32(n_on)
-                gpu_power_fraction[i, k] = frac
-                thermal_limited[i, k] = limited
-        energy_wh[i] = energy
-        temp_k[i] = temp
+                conversion_loss_w[a, k] = conv
+                battery_power_w[a, k] = p_bat
+                battery_loss_w[a, k] = l_bat
+                radiator_temp_k[a, k] = ta
+                gpu_power_w_out[a, k] = gpu_w
+                host_power_w[a, k] = host_w
+                gpus_on[a, k] = np.int32(n_on)
+                gpu_power_fraction[a, k] = frac
+                thermal_limited[a, k] = limited
+            ok = valid[b, k]
+            (eb, tb, load, curt, conv, p_bat, l_bat, gpu_w, host_w, n_on, frac, thr, limited,
+             hk_ok) = _step(
+                array_power_w[b, k], environment_heat_w[b, k], ok,
+                reserve_wh[b, k] if use_reserve else -1.0, eb, tb, step_s, capacity_wh,
+                floor_wh, conversion_efficiency, charge_efficiency, discharge_efficiency,
+                housekeeping_w, radiating_w_per_k4, heat_capacity_j_per_k, gpus,
+                gpu_power_w, host_power_w_per_gpu, min_power_fraction, max_gpu_temp_k,
+                thermal_resistance_k_per_w, radiating_at_limit_w, idle_fraction,
+                dvfs_exponent, hk_min_w)
+            load_power_w[b, k] = load
+            curtailed_power_w[b, k] = curt
+            battery_wh[b, k] = eb
+            gpu_temp_c[b, k] = tb + rp * frac - ZERO_C_K
+            throughput_gb300[b, k] = thr
+            throttled[b, k] = ok and thr < full_w
+            dark[b, k] = not hk_ok
+            if every:
+                conversion_loss_w[b, k] = conv
+                battery_power_w[b, k] = p_bat
+                battery_loss_w[b, k] = l_bat
+                radiator_temp_k[b, k] = tb
+                gpu_power_w_out[b, k] = gpu_w
+                host_power_w[b, k] = host_w
+                gpus_on[b, k] = np.int32(n_on)
+                gpu_power_fraction[b, k] = frac
+                thermal_limited[b, k] = limited
+        energy_wh[a], temp_k[a] = ea, ta
+        energy_wh[b], temp_k[b] = eb, tb
 
 
 # ------------------------------------------------------------------------------------------
