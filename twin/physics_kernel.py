@@ -215,7 +215,8 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
 
     Arrays are satellite-major (n_sat, n_time) and C-contiguous, so each satellite's series is
     read and written contiguously and its state stays in registers; two satellites go through
-    time together (the two lanes below are the same code for satellites ``a`` and ``b``): ``array_power_w`` and
+    time together (the two lanes below are the same code for satellites ``a`` and ``b``).
+    Inputs: ``array_power_w`` and
     ``environment_heat_w`` (zero where ``valid`` is False), ``valid`` (bool) and
     ``reserve_wh`` (the eclipse reserve of the "reserve" policy, or a (0, 0) array for
     "greedy").  ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start and are
