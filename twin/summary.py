@@ -192,16 +192,19 @@ def longest_shadow_s(sunlit_fraction, step_s, compiled=True):
 
 def sustained_per_sat(per_orbit: pd.DataFrame) -> pd.Series:
     """Each satellite's sustained GB300-equivalents: the time-weighted mean of throughput over
-    its complete orbits (over the whole run for a satellite with no complete orbit)."""
-    def sat_mean(df):
-        g = (df["sustained_gb300"] * df["duration_min"]).groupby(df["sat"]).sum()
-        return g / df.groupby("sat")["duration_min"].sum()
-
-    per_sat = sat_mean(per_orbit)
-    comp = per_orbit[per_orbit["complete"]]
-    if len(comp):
-        per_sat.update(sat_mean(comp))
-    return per_sat
+    its complete orbits (over the whole run for a satellite with no complete orbit).  Indexed
+    by satellite name (sorted)."""
+    codes, names = pd.factorize(per_orbit["sat"], sort=True)
+    dur = per_orbit["duration_min"].to_numpy(float)
+    work = per_orbit["sustained_gb300"].to_numpy(float) * dur
+    comp = per_orbit["complete"].to_numpy(bool)
+    n = len(names)
+    all_mean = np.bincount(codes, work, n) / np.bincount(codes, dur, n)
+    comp_dur = np.bincount(codes[comp], dur[comp], n)
+    comp_work = np.bincount(codes[comp], work[comp], n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(comp_dur > 0, comp_work / comp_dur, all_mean)
+    return pd.Series(mean, index=pd.Index(names, name="sat"))
 
 
 def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: float,
@@ -212,9 +215,10 @@ def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: flo
     its complete orbits (over the whole run for a satellite with no complete orbit).
     """
     po = per_orbit
-    comp = po[po["complete"]]
+    comp = po["complete"].to_numpy(bool)
     sustained = float(sustained_per_sat(po).sum())
-    worst = (comp if len(comp) else po).sort_values("sustained_gb300").iloc[0]
+    rows = np.flatnonzero(comp) if comp.any() else np.arange(len(po))
+    worst = po.iloc[rows[np.argmin(po["sustained_gb300"].to_numpy(float)[rows])]]
     out = {
         "satellites": int(n_sats),
         "sustained_gb300": sustained,
@@ -225,7 +229,7 @@ def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: flo
         "worst_orbit_sat": str(worst["sat"]),
         "worst_orbit_start": str(pd.Timestamp(worst["start"])),
         "worst_orbit_gb300": float(worst["sustained_gb300"]),
-        "complete_orbits": int(len(comp)),
+        "complete_orbits": int(comp.sum()),
         "mean_sunlit_fraction": float(sunlit_mean),
         "worst_eclipse_min": float(worst_eclipse_s / 60.0 if worst_eclipse_s is not None
                                    else po["eclipse_min"].max()),
