@@ -190,6 +190,12 @@ class GeometryJob:
                            self.fr, self.frames, self.earth_radius_km, extra, self.propagator,
                            self.minimal)
 
+    def warm_up(self):
+        """Load the compiled kernels this job uses, in the process that forks the workers
+        (the geometry and J2 kernels are loaded by ``ephemeris.parallel`` already)."""
+        if self.extra is not None and hasattr(self.extra, "warm_up"):
+            self.extra.warm_up()
+
     def _states(self, start, stop):
         el = self.elements.iloc[start:stop]
         satrecs = satrecs_from_elements(el)
@@ -276,8 +282,8 @@ def run_geometry(elements: pd.DataFrame, grid: TimeGrid, *, workers=None, chunk_
     n, t = len(elements), grid.n
     spec = dict(GEOMETRY_OUTPUTS) if keep else {}
     spec.update(outputs_spec or {})
-    bounds = bounds or parallel.chunk_bounds(n, t, chunk_sats)
     workers = parallel.default_workers() if workers is None else workers
+    bounds = bounds or parallel.chunk_bounds(n, t, chunk_sats, workers)
     par = workers > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
     outputs = allocate(n, t, spec, par)
     job = GeometryJob(elements, jd, fr, frames, extra=extra, propagator=propagator)

@@ -34,9 +34,22 @@ def shared_array(shape, dtype=float) -> np.ndarray:
     return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
 
 
-def chunk_bounds(n_sat: int, n_time: int, chunk_sats: int | None = None):
-    """[(start, stop), ...] chunks of satellites."""
-    size = chunk_sats or max(1, CHUNK_SAT_STEPS // max(n_time, 1))
+def chunk_bounds(n_sat: int, n_time: int, chunk_sats: int | None = None, workers: int = 1):
+    """[(start, stop), ...] chunks of satellites.
+
+    ``chunk_sats`` fixes the chunk size.  Otherwise chunks hold at most
+    :data:`CHUNK_SAT_STEPS` satellite-steps, their number is rounded up to a multiple of
+    ``workers`` (when there is more than one chunk) and they are made equal to within one
+    satellite, so that the workers finish together.
+    """
+    if chunk_sats:
+        size = chunk_sats
+    else:
+        size = max(1, CHUNK_SAT_STEPS // max(n_time, 1))
+        count = -(-n_sat // size)
+        if count > 1 and workers > 1:
+            count = min(n_sat, -(-count // workers) * workers)
+        size = max(1, -(-n_sat // max(count, 1)))
     return [(i, min(i + size, n_sat)) for i in range(0, n_sat, size)]
 
 
@@ -101,6 +114,8 @@ def run_chunks(kernel, bounds, outputs, n_time: int, workers: int | None = None,
         return results
     _JOB = (kernel, outputs)
     _warm_up()
+    if hasattr(kernel, "warm_up"):
+        kernel.warm_up()
     try:
         with mp.get_context("fork").Pool(min(workers, len(bounds)),
                                          initializer=_worker_init) as pool:

@@ -204,6 +204,13 @@ class PhysicsStep:
         self.policy = policy
         self.store, self.offset, self.store_vars = store, offset, store_vars
 
+    def warm_up(self):
+        """Load the compiled per-orbit kernels (before workers are forked)."""
+        from twin.summary import _kernel
+
+        if _kernel is not None:
+            _kernel.warm_up()
+
     def subset(self, start, stop):
         return PhysicsStep(self.designs, self.design_index[start:stop],
                            self.inclination_deg[start:stop], self.times, self.step_s,
@@ -366,7 +373,8 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     spec = _physics_spec(designs[0], policy)
     frames = sun_and_frames(grid.skyfield_time())
     sun_au = frames.sun_distance_km / AU_KM
-    bounds = parallel.chunk_bounds(n, t, chunk_sats)
+    bounds = parallel.chunk_bounds(n, t, chunk_sats,
+                                   parallel.default_workers() if workers is None else workers)
     store_vars = None
     if store is not None:
         store_vars = list(GEOMETRY_OUTPUTS) + list(spec)

@@ -155,3 +155,17 @@ def longest_shadow(sunlit_fraction, step_s):  # pragma: no cover
                 run = 0.0
         out[i] = best * step_s
     return out
+
+
+def warm_up():
+    """Load (or compile) the kernels for the array types the pipeline passes, so that forked
+    workers inherit them instead of each loading them on its first chunk."""
+    pos = np.zeros((1, 3, 3))
+    pos[0, :, 2] = (-1.0, 1.0, 2.0)
+    flags = np.zeros(1, np.bool_)
+    sat, t0, t1, _ = orbit_segments(pos, flags, flags, 60.0)
+    x = np.ones((1, 3))
+    segment_integrals(x, sat, t0, t1, 60.0)
+    segment_integrals(x > 0.0, sat, t0, t1, 60.0)
+    segment_extremes(x, sat, t0, t1, 60.0, True)
+    longest_shadow(x, 60.0)
