@@ -26,8 +26,8 @@ the same satellites and steps (below 1: faster than SGP4 alone), and peak memory
 ``ru_maxrss`` over the call (the larger of the process's own and its worker processes') in MB.
 ``--memory`` adds 100,000 satellites over 1.5 orbits (143 min) at 60 s with
 ``timeseries=False`` and reports the absolute peak RSS of the process and of its largest
-worker, plus the peak total PSS of the process tree (sampled every 50 ms; shared pages counted
-once).  The machine (cores, CPU model) and the load average are printed: other processes
+worker, plus the peak total PSS of the process tree (sampled every 50 ms, for that case only:
+sampling costs CPU; shared pages counted once).  The machine (cores, CPU model) and the load average are printed: other processes
 competing for the cores slow every row alike, but not the single-threaded raw floor as much as
 the multi-process pipelines.
 """
@@ -183,11 +183,14 @@ def spawn(case, n, duration, step, skyfield_sats, repeat=1):
         while not done.wait(0.05):
             peak[0] = max(peak[0], _tree_pss_mb(proc.pid))
 
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
+    # sampling the tree's PSS costs a fifth of a core: only where memory is what is measured
+    th = threading.Thread(target=sample, daemon=True) if case == "memory" else None
+    if th:
+        th.start()
     out, err = proc.communicate()
     done.set()
-    th.join()
+    if th:
+        th.join()
     if proc.returncode != 0:
         raise RuntimeError(f"case {case} ({n} satellites) failed:\n{err[-3000:]}")
     res = json.loads(out.strip().splitlines()[-1])
