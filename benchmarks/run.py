@@ -27,9 +27,9 @@ the same satellites and steps (below 1: faster than SGP4 alone), and peak memory
 ``--memory`` adds 100,000 satellites over 1.5 orbits (143 min) at 60 s with
 ``timeseries=False`` and reports the absolute peak RSS of the process and of its largest
 worker, plus the peak total PSS of the process tree (sampled every 50 ms, for that case only:
-sampling costs CPU; shared pages counted once).  The machine (cores, CPU model) and the load average are printed: other processes
-competing for the cores slow every row alike, but not the single-threaded raw floor as much as
-the multi-process pipelines.
+sampling costs CPU; shared pages counted once).  The machine (cores, CPU model) and the load
+average are printed: other processes competing for the cores slow every row alike, but not the
+single-threaded raw floor as much as the multi-process pipelines.
 """
 from __future__ import annotations
 
