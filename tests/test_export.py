@@ -417,3 +417,23 @@ def test_zarr_overwrite_after_an_interrupted_overwrite(tmp_path, result):
     result.to_zarr(path, overwrite=True)
     xr.open_zarr(path).load()
     assert "ts.zarr" in files_in(tmp_path)
+
+
+def test_per_orbit_csv_reads_back_exactly(tmp_path, result):
+    po = result.per_orbit()
+    path = export.per_orbit_to_csv(po, tmp_path / "po.csv")
+    text = path.read_text()
+    assert text.splitlines()[0] == ",".join(po.columns)          # plain header
+    back = pd.read_csv(path, parse_dates=["start", "end"])
+    assert list(back.columns) == list(po.columns) and len(back) == len(po)
+    assert back["complete"].dtype == bool and (back["complete"] == po["complete"]).all()
+    assert (back["start"] == po["start"]).all() and (back["end"] == po["end"]).all()
+    for col in po.columns:
+        if po[col].dtype.kind == "f":
+            np.testing.assert_array_equal(back[col].to_numpy(), po[col].to_numpy(), err_msg=col)
+    # a name that needs quoting survives
+    odd = po.head(2).assign(sat='a, "b"')
+    again = pd.read_csv(export.per_orbit_to_csv(odd, tmp_path / "odd.csv"))
+    assert again["sat"].tolist() == ['a, "b"'] * 2
+    with pytest.raises(ValueError, match="exists; pass overwrite=True"):
+        export.per_orbit_to_csv(po, path)

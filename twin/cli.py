@@ -115,7 +115,7 @@ def _summary_table(summary) -> str:
 
 
 def _cmd_run(args):
-    from twin.export import atomic_write_text
+    from twin.export import atomic_write_text, per_orbit_to_csv
     from twin.scenario import Scenario
 
     scenario = Scenario.from_toml(args.scenario)
@@ -141,7 +141,7 @@ def _cmd_run(args):
                   "czml": result.to_czml, "zarr": result.to_zarr}[f]
         writer(out / FORMATS[f], overwrite=args.force)
     po = result.per_orbit()
-    atomic_write_text(out / "per_orbit.csv", po.to_csv(index=False), overwrite=args.force)
+    per_orbit_to_csv(po, out / "per_orbit.csv", overwrite=args.force)
     atomic_write_text(out / "summary.json", json.dumps(result.summary(), indent=2) + "\n",
                       overwrite=args.force)
     print(_summary_table(result.summary()))

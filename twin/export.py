@@ -166,6 +166,28 @@ def to_csv(ds: xr.Dataset, path, overwrite=False) -> Path:
     return Path(path)
 
 
+def per_orbit_to_csv(per_orbit: pd.DataFrame, path, overwrite=False) -> Path:
+    """The per-orbit table as CSV, written by Arrow's CSV writer (about ten times faster than
+    pandas' for a million satellites' rows, and streamed to the file): times as
+    ``YYYY-MM-DD HH:MM:SS.fffffffff`` (UTC), booleans as ``true``/``false``, floats in the
+    shortest form that reads back to the same double, strings quoted only where needed."""
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(per_orbit, preserve_index=False)
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(table.column_names)  # Arrow quotes all
+    with atomic_path(path, overwrite) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(header.getvalue().encode("utf-8"))
+            pacsv.write_csv(table, fh, pacsv.WriteOptions(include_header=False,
+                                                          quoting_style="needed"))
+    return Path(path)
+
+
 def _jsonable(v):
     if isinstance(v, (np.integer,)):
         return int(v)
