@@ -142,20 +142,41 @@ def satrec_from_row(row) -> Satrec:
     nanoseconds whenever ``sgp4init``'s own split does not round to them.
     """
     whole, rest = _epoch_split_1949(row.epoch)
+    return _satrec(row.satnum, whole, rest, row.bstar, row.ndot, row.nddot, row.eccentricity,
+                   row.arg_perigee_deg, row.inclination_deg, row.mean_anomaly_deg,
+                   row.mean_motion_rev_per_day, row.raan_deg)
+
+
+def _satrec(satnum, whole, rest, bstar, ndot, nddot, ecc, argp_deg, inc_deg, ma_deg,
+            n_rev_per_day, raan_deg) -> Satrec:
+    """``sgp4init`` (WGS72, mode "i") of one satellite, its epoch given as whole days since
+    1949-12-31 00:00 UTC and nanoseconds (see :func:`satrec_from_row`)."""
     sat = Satrec()
-    satnum = int(row.satnum)
+    satnum = int(satnum)
+    whole, rest = int(whole), int(rest)
     sat.sgp4init(
         WGS72, "i", satnum if 0 <= satnum <= _MAX_SATNUM else satnum % 100000,
-        whole + rest / _NS_PER_DAY, float(row.bstar),
-        float(row.ndot), float(row.nddot), float(row.eccentricity),
-        math.radians(row.arg_perigee_deg), math.radians(row.inclination_deg),
-        math.radians(row.mean_anomaly_deg), float(row.mean_motion_rev_per_day) / _XPDOTP,
-        math.radians(row.raan_deg),
+        whole + rest / _NS_PER_DAY, float(bstar), float(ndot), float(nddot), float(ecc),
+        math.radians(argp_deg), math.radians(inc_deg), math.radians(ma_deg),
+        float(n_rev_per_day) / _XPDOTP, math.radians(raan_deg),
     )
     if sat.jdsatepoch != _JD_1949 + whole or round(sat.jdsatepochF * _NS_PER_DAY) != rest:
         sat.jdsatepoch = _JD_1949 + whole
         sat.jdsatepochF = rest / _NS_PER_DAY
     return sat
+
+
+def satrecs_from_table(elements: pd.DataFrame) -> list:
+    """:func:`satrec_from_row` for every row, reading each column once (no per-row pandas
+    access; ~4x faster for large tables)."""
+    ns = elements["epoch"].to_numpy(dtype="datetime64[ns]").astype(np.int64) \
+        + _DAYS_1949_TO_UNIX * _NS_PER_DAY
+    whole, rest = np.divmod(ns, _NS_PER_DAY)
+    cols = [elements[k].to_numpy(float).tolist() for k in (
+        "bstar", "ndot", "nddot", "eccentricity", "arg_perigee_deg", "inclination_deg",
+        "mean_anomaly_deg", "mean_motion_rev_per_day", "raan_deg")]
+    return [_satrec(*args) for args in zip(elements["satnum"].to_numpy().tolist(),
+                                            whole.tolist(), rest.tolist(), *cols)]
 
 
 def _check_roundtrip(elements: pd.DataFrame, satrecs, minutes=(0.0, 45.0, 97.0, 360.0,

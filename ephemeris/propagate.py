@@ -46,11 +46,11 @@ def satrecs_from_elements(elements: pd.DataFrame) -> list:
     propagates as its TLE does (to 1e-9 km).  Designed shells beyond catalogue number
     339,999 (the Alpha-5 limit) wrap their number, which SGP4 does not use.
     """
-    from ephemeris.catalogs import satrec_from_row
+    from ephemeris.catalogs import satrecs_from_table
 
     if elements["epoch"].isna().any():
         raise ValueError("elements: epoch is not set; call with_epoch() or pass a run start")
-    return [satrec_from_row(row) for row in elements.itertuples(index=False)]
+    return satrecs_from_table(elements)
 
 
 def propagate(satrecs, jd, fr):

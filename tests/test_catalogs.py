@@ -351,3 +351,20 @@ def test_omm_xml_refuses_doctype_and_bad_xml(tmp_path):
         read_omm(write(tmp_path, "nothing.xml", "<ndm><omm/></ndm>"))
     with pytest.raises(ValueError, match=r"record 1: OMM <segment> lacks"):
         read_omm(write(tmp_path, "hollow.xml", "<ndm><segment><data/></segment></ndm>"))
+
+
+def test_satrecs_from_table_equals_row_by_row():
+    # the column-wise builder used by the pipeline makes exactly the row-by-row Satrecs
+    import twin
+    from ephemeris.catalogs import satrec_from_row, satrecs_from_table
+
+    c = twin.Constellation.from_tle(Path(__file__).parent.parent / "examples/data/sample.tle") \
+        + twin.Constellation.walker(550, 53, 3, 4, 1).with_epoch("2027-06-21T01:02:03.456789Z")
+    el = c.elements
+    assert el["epoch"].notna().all() and len(el) > 12
+    attrs = ("jdsatepoch", "jdsatepochF", "no_kozai", "ecco", "inclo", "nodeo", "argpo", "mo",
+             "bstar", "ndot", "nddot", "satnum", "mdot", "nodedot", "argpdot")
+    for a, b in zip(satrecs_from_table(el), (satrec_from_row(r) for r in
+                                            el.itertuples(index=False)), strict=True):
+        for k in attrs:
+            assert getattr(a, k) == getattr(b, k), k
