@@ -205,3 +205,21 @@ def test_scalar_functions_mirror_the_numpy_models():
         np.testing.assert_allclose(
             [pk.end_temp_k(a, b, 1.5e-5, c, 60.0) for a, b in zip(t0, heat)],
             thermal.end_temp_k(t0, heat, 1.5e-5, c, 60.0), rtol=1e-14)
+
+
+def test_eclipse_reserve_kernel_mirrors_the_numpy_model():
+    # the compiled reserve against twin.battery.eclipse_reserve_wh on the same deficit: runs
+    # at the start and end of the series, single-step runs, invalid steps, no run at all
+    rng = np.random.default_rng(11)
+    p_array = rng.uniform(0.0, 2.0, (6, 300)) * 1e3
+    p_array[:, ::7] = 0.0                          # single-step deficits
+    p_array[1, :40] = 0.0                          # a run at the start
+    p_array[2, -25:] = 0.0                         # a run cut by the end
+    p_array[3] = 5e3                               # never a deficit
+    valid = rng.uniform(size=p_array.shape) > 0.05
+    hk, eta_c, eta_dis, step = 900.0, 0.95, 0.96, 60.0
+    got = pk.eclipse_reserve_rows(p_array, valid, hk, eta_c, eta_dis, step)
+    d = np.maximum(hk - eta_c * p_array, 0.0) / eta_dis * (step / 3600.0)
+    ref = battery.eclipse_reserve_wh(np.where(valid, d, 0.0), axis=1)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-9)
+    assert (got[3] == 0).all() and got[1, 0] > 0

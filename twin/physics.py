@@ -425,7 +425,10 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
                   radiating_w_per_k4=k_rad)
 
     reserve = None
-    if policy == "reserve":
+    if policy == "reserve" and use_numba:
+        reserve = kernel.eclipse_reserve_rows(p_array, ok_l, float(p_hk), float(eta_c),
+                                              float(eta_dis), step_s)
+    elif policy == "reserve":
         deficit_wh = np.maximum(p_hk - eta_c * p_array, 0.0) / eta_dis * (step_s / 3600.0)
         reserve = _battery.eclipse_reserve_wh(np.where(ok_l, deficit_wh, 0.0), axis=t_axis)
 

@@ -40,6 +40,32 @@ _JIT = {"cache": True, "fastmath": False, "error_model": "numpy", "nogil": True}
 
 
 @njit(**_JIT)
+def eclipse_reserve_rows(array_power_w, valid, housekeeping_w, conversion_efficiency,
+                         discharge_efficiency, step_s):  # pragma: no cover - compiled
+    """Mirrors :func:`twin.battery.eclipse_reserve_wh` on the housekeeping deficit
+    d = max(P_hk - eta_c P_array, 0) / eta_dis * dt/3600 (0 where not valid), as
+    :func:`twin.physics.run_physics` forms it, for (n_sat, n_time) rows: one backward pass per
+    satellite with T_k = sum of d_j from k to the end E(k) of the run containing k (or of the
+    next run), T_k = d_k at a run end, else d_k + T_{k+1}; reserve_k = max(T_k - d_k, 0)."""
+    n, n_t = array_power_w.shape
+    out = np.empty((n, n_t))
+    h = step_s / S_PER_H
+    for i in range(n):
+        total = 0.0
+        d_next = 0.0
+        for k in range(n_t - 1, -1, -1):
+            d = max(housekeeping_w - conversion_efficiency * array_power_w[i, k], 0.0) \
+                / discharge_efficiency * h if valid[i, k] else 0.0
+            if d > 0.0 and not d_next > 0.0:          # k ends a run
+                total = d
+            else:
+                total = d + total
+            out[i, k] = max(total - d, 0.0)
+            d_next = d
+    return out
+
+
+@njit(**_JIT)
 def available_power_w(energy_wh, floor_wh, step_s, charge_efficiency, discharge_efficiency):
     """Mirrors :func:`twin.battery.available_power_w` (one satellite):
     x = (E - E_floor) 3600/dt; P = eta_dis x if x > 0 else x / eta_ch [W]."""
