@@ -23,9 +23,10 @@ chunk of satellites over a time grid.
    * the bus dispatch (:func:`twin.battery.dispatch`) and one backward-Euler step of the
      radiator node (:func:`twin.thermal.end_temp_k`) update the state.
 
-   The loop runs either compiled (:mod:`twin.physics_kernel`, numba, scalar transcriptions of
-   the same functions; the default when numba imports) or in numpy (the reference
-   implementation); see ``engine`` of :func:`run_physics`.
+   The loop, and the state-independent step 1 with it, runs either compiled
+   (:mod:`twin.physics_kernel`, numba, transcriptions of the same functions; the default when
+   numba imports) or in numpy (the reference implementation); see ``engine`` of
+   :func:`run_physics`.
 
 Time step k covers [t_k, t_k + step_s).  Power outputs are averages over the step; the
 battery energy and radiator temperature are the values at the *end* of the step.
@@ -220,8 +221,9 @@ def _environment_compiled(kernel, design, sunlit, sun_rsw, alt, solar_w_m2):
     """:func:`_environment` by the compiled :func:`twin.physics_kernel.environment_rows`:
     satellite-major (n_sat, n_time) inputs, ``sun_rsw`` (n_sat, n_time, 3), ``solar_w_m2``
     (n_time,).  The same equations in the same order (agreement to a few ulp; the kernel's
-    arcsine and arccosine are branch-free polynomial versions).  The cover-glass modifier,
-    which calls pvlib, is evaluated here in numpy when the array is not sun-tracking."""
+    arctangents are fdlibm's, branch-free, so that LLVM vectorises the loop).  The array's
+    incidence and normal and the cover-glass modifier (pvlib) of a non-tracking array are
+    evaluated here in numpy and passed in."""
     sa, rad = design.solar, design.radiator
     prm = np.array([sa.area_m2, sa.packing_factor, sa.efficiency, sa.temp_coeff_per_k,
                     sa.reference_temp_c, sa.degradation_factor, sa.absorptivity,

@@ -194,12 +194,12 @@ class PhysicsStep:
     longest shadow per satellite and the sum of sunlit fraction per satellite.
     """
 
-    def __init__(self, designs, design_index, inclination_deg, times, step_s,
-                 sun_distance_au, policy, store=None, offset=0, store_vars=None):
+    def __init__(self, designs, design_index, inclination_deg, step_s, sun_distance_au,
+                 policy, store=None, offset=0, store_vars=None):
         self.designs = designs
         self.design_index = np.asarray(design_index)
         self.inclination_deg = np.asarray(inclination_deg, float)
-        self.times, self.step_s = times, step_s
+        self.step_s = step_s
         self.sun_distance_au = sun_distance_au
         self.policy = policy
         self.store, self.offset, self.store_vars = store, offset, store_vars
@@ -213,7 +213,7 @@ class PhysicsStep:
 
     def subset(self, start, stop):
         return PhysicsStep(self.designs, self.design_index[start:stop],
-                           self.inclination_deg[start:stop], self.times, self.step_s,
+                           self.inclination_deg[start:stop], self.step_s,
                            self.sun_distance_au, self.policy, self.store, self.offset + start,
                            self.store_vars)
 
@@ -223,10 +223,10 @@ class PhysicsStep:
         idx = self.design_index[start:stop]
         cuts = np.flatnonzero(np.diff(idx)) + 1
         phys = {}
-        segments = list(zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])))
+        runs = list(zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])))
         # runs that keep no time series need only what the per-orbit summary reads
         wanted = None if outputs or self.store is not None else SUMMARY_VARIABLES
-        for a, b in segments:
+        for a, b in runs:
             part = run_physics(self.designs[idx[a]], geo["sunlit_fraction"][a:b],
                                self.sun_distance_au, geo["sun_rsw"][a:b], geo["alt_km"][a:b],
                                geo["valid"][a:b], self.step_s, policy=self.policy,
@@ -234,7 +234,7 @@ class PhysicsStep:
             for k, arr in part.items():
                 if k in outputs:
                     outputs[k][start + a:start + b] = arr
-                elif len(segments) == 1:
+                elif len(runs) == 1:
                     phys[k] = arr                   # one design in the chunk: no copy
                 else:
                     phys.setdefault(k, np.empty((stop - start,) + arr.shape[1:], arr.dtype))
@@ -249,9 +249,8 @@ class PhysicsStep:
             self._write_store(start, stop, geo, {k: outputs[k][start:stop] if k in outputs
                                                  else phys[k] for k in self.store_vars
                                                  if k in outputs or k in phys})
-        segments = orbit_segments(geo["teme_km"], self.inclination_deg[start:stop],
-                                  self.step_s)
-        rows = per_orbit_arrays(self.step_s, segments, series)
+        orbits = orbit_segments(geo["teme_km"], self.inclination_deg[start:stop], self.step_s)
+        rows = per_orbit_arrays(self.step_s, orbits, series)
         rows["sat"] = rows["sat"] + (self.offset + start)      # index in the constellation
         return rows, longest_shadow_s(sunlit, self.step_s), sunlit.sum(axis=1)
 
@@ -380,7 +379,7 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
         _create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
     step_fn = PhysicsStep(designs, constellation.shell_index(),
-                          elements["inclination_deg"].to_numpy(float), grid.times, grid.step_s,
+                          elements["inclination_deg"].to_numpy(float), grid.step_s,
                           sun_au, policy, store=None if store is None else str(store),
                           store_vars=store_vars)
     jd, fr = grid.jd_utc()
