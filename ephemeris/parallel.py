@@ -117,12 +117,18 @@ def run_chunks(kernel, bounds, outputs, n_time: int, workers: int | None = None,
     if hasattr(kernel, "warm_up"):
         kernel.warm_up()
     try:
-        with mp.get_context("fork").Pool(min(workers, len(bounds)),
-                                         initializer=_worker_init) as pool:
+        pool = mp.get_context("fork").Pool(min(workers, len(bounds)), initializer=_worker_init)
+        try:
             for b, res in zip(bounds, pool.imap(_run_one, bounds)):
                 results.append(res)
                 if progress:
                     progress(b[1] - b[0])
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     finally:
         _JOB = None
     return results

@@ -129,3 +129,29 @@ def test_million_scenario_scaled_down():
     assert s["satellites"] == 4 * len(full.shells)
     assert "sunlit_fraction" not in r.dataset           # summary mode from the scenario
     assert 0 < s["sustained_gb300"] <= 64 * s["satellites"]
+
+
+class _FailingChunk:
+    """A chunk kernel that fails on every chunk but the first (picklable for the pool)."""
+
+    def __call__(self, start, stop, outputs):
+        if start > 0:
+            raise RuntimeError(f"chunk {start} failed")
+        return start
+
+
+def test_a_failing_worker_chunk_raises_and_leaves_no_process():
+    import multiprocessing as mp
+
+    from ephemeris import parallel
+
+    bounds = [(0, 10), (10, 20), (20, 30), (30, 40)]
+    with pytest.raises(RuntimeError, match="chunk .* failed"):
+        parallel.run_chunks(_FailingChunk(), bounds, {}, 100_000, workers=2)
+    assert mp.active_children() == []
+    # balanced chunks: a multiple of the worker count, equal to within one satellite
+    b = parallel.chunk_bounds(1000, 1440, workers=2)
+    sizes = [hi - lo for lo, hi in b]
+    assert len(b) % 2 == 0 and max(sizes) - min(sizes) <= 1 and b[-1][1] == 1000
+    assert parallel.chunk_bounds(1000, 1440, chunk_sats=300) == [(0, 300), (300, 600),
+                                                                 (600, 900), (900, 1000)]
