@@ -3,7 +3,6 @@
 This package never imports :mod:`twin`.
 """
 from ephemeris.data import planets, timescale
-from ephemeris.geometry import geometry_dataset
 from ephemeris.orbits import (
     ELEMENT_COLUMNS,
     element_table,
@@ -27,7 +26,6 @@ __all__ = [
     "beta_angle_deg",
     "eclipse_fraction_cylindrical",
     "element_table",
-    "geometry_dataset",
     "ltan_hours",
     "make_time_grid",
     "parse_duration",

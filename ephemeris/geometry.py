@@ -11,19 +11,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ephemeris import parallel
+from ephemeris.j2 import propagate_j2
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
 from ephemeris.propagate import (
     REENTRY_ALTITUDE_KM,
     REENTRY_CODE,
-    describe_errors,
     propagate,
     satrecs_from_elements,
-    warn_errors,
 )
 from ephemeris.shadow import EARTH_RADIUS_KM, disc_fraction_visible
-from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames, sun_and_frames
-from ephemeris.timegrid import TimeGrid
+from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames
 
 WGS84_A_KM = 6378.137
 WGS84_F = 1 / 298.257223563
@@ -159,80 +156,58 @@ def _put_components(out, key, comps):
 PROPAGATORS = ("sgp4", "j2")
 
 
-class GeometryJob:
-    """The per-chunk work of a run, picklable so a Dask worker can run it from elements alone.
+def chunk_states(elements: pd.DataFrame, jd, fr, propagator="sgp4"):
+    """TEME states of a chunk of satellites: ``(r [km], v [km/s], err)`` with shapes (n, T, 3),
+    (n, T, 3), (n, T).  ``propagator="j2"`` uses :func:`ephemeris.j2.propagate_j2` for designed
+    satellites; catalogued ones (source "tle"/"omm") always use SGP4."""
+    if propagator not in PROPAGATORS:
+        raise ValueError(f"propagator={propagator!r} is not available; allowed: "
+                         f"{', '.join(PROPAGATORS)}")
+    satrecs = satrecs_from_elements(elements)
+    if propagator == "sgp4":
+        return propagate(satrecs, jd, fr)
+    cat = elements["source"].isin(["tle", "omm"]).to_numpy()
+    if not cat.any():
+        return propagate_j2(satrecs, jd, fr)
+    n = len(elements)
+    r = np.empty((n, len(jd), 3))
+    v = np.empty_like(r)
+    err = np.zeros((n, len(jd)), np.uint8)
+    for mask, fn in ((cat, propagate), (~cat, propagate_j2)):
+        if mask.any():
+            idx = np.flatnonzero(mask)
+            r[idx], v[idx], err[idx] = fn([satrecs[i] for i in idx], jd, fr)
+    return r, v, err
 
-    Calling ``job(start, stop, outputs)`` propagates satellites ``start:stop`` (rows of
-    ``elements``), computes their geometry into ``outputs`` (arrays indexed like
-    ``elements``; missing keys are skipped) and runs ``extra(start, stop, geo, outputs)``.
-    ``propagator="j2"`` uses :func:`ephemeris.j2.propagate_j2` for designed satellites;
-    catalogued ones (source "tle"/"omm") always use SGP4.  ``minimal=True``: only the geometry
-    the satellite physics needs (sunlit fraction, Sun in RSW, altitude, validity and the
-    TEME positions) is computed -- for runs that keep no geometry time series.
+
+#: What an invalid step (SGP4 error, or below the re-entry altitude) holds, from geometry to
+#: the per-orbit summary (docs/output.md, "Invalid steps"): ``valid`` is False; the sunlit
+#: fraction is 0 (no power), the physics inputs are those of an unpowered satellite in eclipse
+#: at 500 km with the Sun along the orbit normal (only to give its first state a finite
+#: temperature), and the summary counts the step as dark, never as shadow.
+INVALID_STEP = {"sunlit_fraction": 0.0, "alt_km": 500.0, "sun_rsw": (0.0, 0.0, 1.0)}
+
+
+def chunk_geometry(elements: pd.DataFrame, jd, fr, frames: SunAndFrames, *, out=None,
+                   propagator="sgp4", minimal=False, earth_radius_km=EARTH_RADIUS_KM):
+    """Propagate a chunk of satellites and compute their geometry (one pure step).
+
+    Returns the dict of :func:`geometry_from_states` (arrays of ``out`` filled in place where
+    given) plus ``valid`` (n, T) bool, ``errors`` (n, T) uint8 SGP4 codes (re-entry included)
+    and ``teme_km`` (n, T, 3), the TEME positions (the equator of date, for orbit starts).
+    Invalid steps follow :data:`INVALID_STEP`: their sunlit fraction is 0.
     """
-
-    def __init__(self, elements, jd, fr, frames, earth_radius_km=EARTH_RADIUS_KM, extra=None,
-                 propagator="sgp4", minimal=False):
-        if propagator not in PROPAGATORS:
-            raise ValueError(f"propagator={propagator!r} is not available; allowed: "
-                             f"{', '.join(PROPAGATORS)}")
-        self.elements = elements
-        self.jd, self.fr, self.frames = jd, fr, frames
-        self.earth_radius_km = earth_radius_km
-        self.extra = extra
-        self.propagator = propagator
-        self.minimal = minimal
-
-    def subset(self, start, stop):
-        """The same job for satellites ``start:stop`` only (rows renumbered from 0)."""
-        extra = self.extra.subset(start, stop) if self.extra is not None else None
-        return GeometryJob(self.elements.iloc[start:stop].reset_index(drop=True), self.jd,
-                           self.fr, self.frames, self.earth_radius_km, extra, self.propagator,
-                           self.minimal)
-
-    def warm_up(self):
-        """Load the compiled kernels this job uses, in the process that forks the workers
-        (the geometry and J2 kernels are loaded by ``ephemeris.parallel`` already)."""
-        if self.extra is not None and hasattr(self.extra, "warm_up"):
-            self.extra.warm_up()
-
-    def _states(self, start, stop):
-        el = self.elements.iloc[start:stop]
-        satrecs = satrecs_from_elements(el)
-        if self.propagator == "sgp4":
-            return propagate(satrecs, self.jd, self.fr)
-        from ephemeris.j2 import propagate_j2
-
-        cat = el["source"].isin(["tle", "omm"]).to_numpy()
-        if not cat.any():
-            return propagate_j2(satrecs, self.jd, self.fr)
-        r = np.empty((stop - start, len(self.jd), 3))
-        v = np.empty_like(r)
-        err = np.zeros((stop - start, len(self.jd)), np.uint8)
-        for mask, fn in ((cat, propagate), (~cat, propagate_j2)):
-            if mask.any():
-                idx = np.flatnonzero(mask)
-                r[idx], v[idx], err[idx] = fn([satrecs[i] for i in idx], self.jd, self.fr)
-        return r, v, err
-
-    def __call__(self, start, stop, outputs):
-        r, v, err = self._states(start, stop)
-        geo = geometry_from_states(r, v, self.frames, self.earth_radius_km,
-                                   out={k: a[start:stop] for k, a in outputs.items()
-                                        if k in GEOMETRY_OUTPUTS}, minimal=self.minimal)
-        low = geo["alt_km"] < REENTRY_ALTITUDE_KM
-        if low.any():
-            err = np.where(low & (err == 0), np.uint8(REENTRY_CODE), err)
-        geo["valid"] = err == 0
-        geo["teme_km"] = r          # for callers that need the equator of date (orbit starts)
-        if err.any():
-            geo["sunlit_fraction"][err != 0] = 0.0
-        if "valid" in outputs:
-            outputs["valid"][start:stop] = geo["valid"]
-        res = (start, err) if err.any() else (start, None)
-        if self.extra is not None:
-            return res, self.extra(start, stop, geo, outputs)
-        return res, None
+    r, v, err = chunk_states(elements, jd, fr, propagator)
+    geo = geometry_from_states(r, v, frames, earth_radius_km, out=out, minimal=minimal)
+    low = geo["alt_km"] < REENTRY_ALTITUDE_KM
+    if low.any():
+        err = np.where(low & (err == 0), np.uint8(REENTRY_CODE), err)
+    geo["valid"] = err == 0
+    geo["errors"] = err
+    geo["teme_km"] = r
+    if err.any():
+        geo["sunlit_fraction"][err != 0] = INVALID_STEP["sunlit_fraction"]
+    return geo
 
 
 def elements_coords(elements: pd.DataFrame) -> dict:
@@ -249,55 +224,6 @@ def elements_from_dataset(ds: xr.Dataset) -> pd.DataFrame:
     df = pd.DataFrame({c: ds.coords[c].values for c in ELEMENT_COLUMNS if c != "name"})
     df.insert(0, "name", ds["sat"].values)
     return df[ELEMENT_COLUMNS]
-
-
-def allocate(n, t, spec, shared):
-    alloc = parallel.shared_array if shared else (lambda shape, dtype: np.zeros(shape, dtype))
-    return {k: alloc((n, t) + tuple(tail), dtype) for k, (tail, dtype) in spec.items()}
-
-
-def report_errors(results, elements, times):
-    """Warn, by name, about satellites SGP4 could not propagate (from chunk results)."""
-    err_rows = [(s, e) for (s, e), _ in results if e is not None]
-    if err_rows:
-        n = len(elements)
-        err = np.zeros((n, len(times)), np.uint8)
-        for s, e in err_rows:
-            err[s:s + len(e)] = e
-        warn_errors(describe_errors(err, elements["name"].to_numpy(), times))
-
-
-def run_geometry(elements: pd.DataFrame, grid: TimeGrid, *, workers=None, chunk_sats=None,
-                 outputs_spec=None, extra=None, progress=None, keep=True, bounds=None,
-                 frames=None, propagator="sgp4"):
-    """Propagate and compute geometry for every satellite; returns (outputs, frames, results).
-
-    ``outputs_spec`` adds per-(sat, time) outputs (name -> (trailing shape, dtype)) that
-    ``extra`` fills; ``keep=False`` allocates no geometry outputs at all (summary mode);
-    ``bounds`` overrides the chunks [(start, stop), ...]; ``frames`` reuses the Sun and frames.
-    """
-    jd, fr = grid.jd_utc()
-    if frames is None:
-        frames = sun_and_frames(grid.skyfield_time())
-    n, t = len(elements), grid.n
-    spec = dict(GEOMETRY_OUTPUTS) if keep else {}
-    spec.update(outputs_spec or {})
-    workers = parallel.default_workers() if workers is None else workers
-    bounds = bounds or parallel.chunk_bounds(n, t, chunk_sats, workers)
-    par = workers > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
-    outputs = allocate(n, t, spec, par)
-    job = GeometryJob(elements, jd, fr, frames, extra=extra, propagator=propagator)
-    results = parallel.run_chunks(job, bounds, outputs, t, workers if par else 1, progress)
-    report_errors(results, elements, grid.times)
-    return outputs, frames, [x for _, x in results]
-
-
-def geometry_dataset(elements: pd.DataFrame, grid: TimeGrid, *, workers=None,
-                     chunk_sats=None, progress=None) -> xr.Dataset:
-    """The geometry dataset (see :data:`ATTRS` for its variables)."""
-    outputs, frames, _ = run_geometry(elements, grid, workers=workers, chunk_sats=chunk_sats,
-                                      progress=progress)
-    return build_dataset(elements, grid, frames, outputs)
 
 
 def build_dataset(elements, grid, frames, outputs, attrs=None) -> xr.Dataset:

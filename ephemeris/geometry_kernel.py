@@ -35,6 +35,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ephemeris.fastmath import asinv, atan2v
+
 #: Compile the kernel with ``parallel=True`` over satellites (read at first use).
 PARALLEL = False
 
@@ -44,66 +46,6 @@ _RAD2DEG = 180.0 / math.pi
 #: Margin [in cos c] beyond which full Sun / umbra is decided without the arcsines (the
 #: rounding of either side is ~1e-16, so the decision equals the reference formula's).
 _MARGIN = 1e-9
-
-# ------------------------------------------------------------------------------------------
-# Vectorisable elementary functions (no libm calls, no branches LLVM cannot if-convert).
-# ------------------------------------------------------------------------------------------
-# fdlibm s_atan.c (Sun Microsystems 1993): atan(x) = atanhi[k] + atan((x - c_k)/(1 + c_k x))
-# with |reduced x| < 7/16 and an odd polynomial of degree 23; error < 1 ulp.
-_ATANHI = (4.63647609000806093515e-01, 7.85398163397448278999e-01,
-           9.82793723247329054082e-01, 1.57079632679489655800e+00)
-_ATANLO = (2.26987774529616870924e-17, 3.06161699786838301793e-17,
-           1.39033110312309984516e-17, 6.12323399573676603587e-17)
-_AT0, _AT1, _AT2, _AT3, _AT4, _AT5, _AT6, _AT7, _AT8, _AT9, _AT10 = (
-    3.33333333333329318027e-01, -1.99999999998764832476e-01, 1.42857142725034663711e-01,
-    -1.11111104054623557880e-01, 9.09088713343650656196e-02, -7.69187620504482999495e-02,
-    6.66107313738753120669e-02, -5.83357013379057348645e-02, 4.97687799461593236017e-02,
-    -3.65315727442169155270e-02, 1.62858201153657823623e-02)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _atan_pos(ax):  # pragma: no cover - compiled
-    """atan(ax) for ax >= 0 (fdlibm, branch-free)."""
-    b0 = ax < 0.4375
-    b1 = ax < 0.6875
-    b2 = ax < 1.1875
-    b3 = ax < 2.4375
-    num = ax if b0 else (2.0 * ax - 1.0 if b1 else (ax - 1.0 if b2 else
-                                                    (ax - 1.5 if b3 else -1.0)))
-    den = 1.0 if b0 else (2.0 + ax if b1 else (ax + 1.0 if b2 else
-                                               (1.0 + 1.5 * ax if b3 else ax)))
-    hi = 0.0 if b0 else (_ATANHI[0] if b1 else (_ATANHI[1] if b2 else
-                                                (_ATANHI[2] if b3 else _ATANHI[3])))
-    lo = 0.0 if b0 else (_ATANLO[0] if b1 else (_ATANLO[1] if b2 else
-                                                (_ATANLO[2] if b3 else _ATANLO[3])))
-    x = num / den
-    z = x * x
-    w = z * z
-    s1 = z * (_AT0 + w * (_AT2 + w * (_AT4 + w * (_AT6 + w * (_AT8 + w * _AT10)))))
-    s2 = w * (_AT1 + w * (_AT3 + w * (_AT5 + w * (_AT7 + w * _AT9))))
-    return x - x * (s1 + s2) if b0 else hi - ((x * (s1 + s2) - lo) - x)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def atan2v(y, x):  # pragma: no cover - compiled
-    """atan2(y, x) for finite y, x (within 2 ulp of the C library's; atan2(0, 0) = 0)."""
-    ay = abs(y)
-    ax = abs(x)
-    swap = ay > ax
-    num = ax if swap else ay
-    den = ay if swap else ax
-    t = _atan_pos(num / den)
-    t = 0.0 if den == 0.0 else t
-    t = (_ATANHI[3] - t) + _ATANLO[3] if swap else t
-    t = (math.pi - t) if x < 0.0 else t
-    return -t if y < 0.0 else t
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def asinv(x):  # pragma: no cover - compiled
-    """asin(x) for |x| <= 1 as atan2(x, sqrt((1 - x)(1 + x))) (within 2 ulp)."""
-    return atan2v(x, np.sqrt((1.0 - x) * (1.0 + x)))
-
 
 #: Time steps per block; the frames table and the scratch rows are laid out by block.
 BLOCK = 128

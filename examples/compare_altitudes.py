@@ -43,7 +43,7 @@ print(f"Design: {design.compute.gpus} GPUs x {design.compute.gpu_power_w:.0f} W,
 print(show.to_string(index=False))
 print(f"({elapsed:.1f} s)")
 if args.plot:
-    from twin.plots import plot_altitudes
+    from twin.io.plots import plot_altitudes
 
     plot_altitudes(df, path=args.plot)
     print(f"wrote {args.plot}")

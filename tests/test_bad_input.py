@@ -24,7 +24,7 @@ from sgp4.io import fix_checksum
 import twin
 from twin import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
 from twin import Constellation as C
-from twin.cli import main
+from twin.io.cli import main
 
 SIM = sys.modules["twin.simulate"]   # the module (``twin.simulate`` is also the function)
 DATA = Path(__file__).parent / "data"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twin import battery
+from twin.models import battery
 
 
 def test_floor():

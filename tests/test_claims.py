@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 
 import twin
-from twin import economics
-from twin.claims import CLAIM_COLUMNS, ClaimInputs, claims, eclipse_free_altitudes, to_markdown
 from twin.ground import GroundDataCenter, Site
+from twin.studies import economics
+from twin.studies.claims import (
+    CLAIM_COLUMNS,
+    ClaimInputs,
+    claims,
+    eclipse_free_altitudes,
+    to_markdown,
+)
 
 QUICK = dict(days=20.0, step="900 s", altitudes_km=(650, 1400))
 
@@ -103,7 +109,7 @@ def test_cost_model_validation():
 def test_cli_claims_json(capsys):
     import json
 
-    from twin.cli import main
+    from twin.io.cli import main
 
     assert main(["claims", "--quick", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)

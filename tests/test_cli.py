@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import twin
-from twin.cli import FORMATS, main
-from twin.compare import COMPARE_COLUMNS
-from twin.summary import PER_ORBIT_COLUMNS
+from twin.io.cli import FORMATS, main
+from twin.run.summary import PER_ORBIT_COLUMNS
+from twin.studies.compare import COMPARE_COLUMNS
 
 TWIN = Path(sys.executable).with_name("twin")
 
@@ -350,7 +350,7 @@ def test_eclipse_season_plot(tmp_path, capsys):
 def _commands():
     import argparse
 
-    from twin.cli import build_parser
+    from twin.io.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return list(sub.choices)
@@ -395,7 +395,7 @@ def test_unknown_command(capsys):
 def _script():
     if TWIN.exists():
         return [str(TWIN)]
-    return [sys.executable, "-m", "twin.cli"]  # pragma: no cover
+    return [sys.executable, "-m", "twin"]  # pragma: no cover
 
 
 def test_console_script_run_and_refuse(tiny, tmp_path):
@@ -416,7 +416,7 @@ def test_console_script_run_and_refuse(tiny, tmp_path):
 
 
 def test_module_entry_point(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "twin.cli", "eclipse-season", "--altitude", "650",
+    p = subprocess.run([sys.executable, "-m", "twin", "eclipse-season", "--altitude", "650",
                         "--ltan", "25:00", "--year", "2027"],
                        check=False, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert p.returncode == 2 and "Traceback" not in p.stderr

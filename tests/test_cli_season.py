@@ -13,7 +13,7 @@ import pytest
 import twin
 from ephemeris.orbits import RE_WGS72_KM, sun_synchronous_inclination_deg
 from ephemeris.shadow import eclipse_fraction_cylindrical
-from twin.cli import main
+from twin.io.cli import main
 
 JSON_KEYS = {"eclipse_hours", "days_with_eclipse", "first_day", "last_day", "worst_eclipse_min",
              "sunlit_fraction"}
@@ -152,7 +152,7 @@ def test_cli_bad_input(argv, word, capsys):
 
 
 def test_cli_bad_input_real_process():
-    proc = subprocess.run([sys.executable, "-m", "twin.cli", "eclipse-season", "--altitude", "100",
+    proc = subprocess.run([sys.executable, "-m", "twin", "eclipse-season", "--altitude", "100",
                            "--ltan", "18:00", "--year", "2027"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2

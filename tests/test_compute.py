@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twin import compute, thermal
 from twin.design import ComputePayload
+from twin.models import compute, thermal
 
 CP = ComputePayload()
 

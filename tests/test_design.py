@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from twin import thermal
 from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
+from twin.models import thermal
 
 
 def test_defaults_are_the_documented_satellite():

@@ -23,7 +23,7 @@ def run(args, cwd):
 
 
 def twin_cmd():
-    return [str(TWIN)] if TWIN.exists() else [sys.executable, "-m", "twin.cli"]
+    return [str(TWIN)] if TWIN.exists() else [sys.executable, "-m", "twin"]
 
 
 COVERED = {"compare_altitudes.py", "export_timeseries.py", "from_tle.py", "dawn_dusk_650.toml",
@@ -39,7 +39,7 @@ def test_every_example_is_covered():
 def test_compare_altitudes(tmp_path):
     """``--days 3``; with ``--plot`` too once twin.plots provides plot_altitudes."""
     try:
-        from twin import plots
+        from twin.io import plots
         plot = hasattr(plots, "plot_altitudes")
     except ImportError:
         plot = False

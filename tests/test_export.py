@@ -14,7 +14,7 @@ import pytest
 import xarray as xr
 
 import twin
-from twin import export
+from twin.io import export
 
 START, DURATION, STEP = "2027-06-21", "3 h", "60 s"
 N_SAT, N_T = 4, 180

@@ -527,7 +527,7 @@ def test_runs_offline_and_writes_nothing(tmp_path):
 def test_parallel_run_equals_serial_run(monkeypatch):
     """Forked workers writing into shared memory give bit-identical results (the thresholds
     are lowered so that a small run takes the parallel path)."""
-    from ephemeris import parallel
+    from twin.run import pool as parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_SAT_STEPS", 1000)
     monkeypatch.setattr(parallel, "CHUNK_SAT_STEPS", 3000)

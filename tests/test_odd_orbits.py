@@ -16,7 +16,7 @@ import pytest
 import twin
 from ephemeris.orbits import RE_WGS72_KM, LowPerigeeWarning
 from twin import Constellation as C
-from twin.summary import longest_shadow_s
+from twin.run.summary import longest_shadow_s
 
 START = "2027-03-20"     # near the equinox: every inclination sees eclipses
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from twin import thermal
 from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
-from twin.physics import VARIABLE_ATTRS, environment, run_physics
+from twin.models import thermal
+from twin.run.stepper import VARIABLE_ATTRS, environment, run_physics
 
 R_E = 6378.137
 MU = 398600.4418

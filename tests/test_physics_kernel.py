@@ -6,12 +6,13 @@ import pytest
 from test_physics import closure, orbit_inputs
 
 import twin
-from twin import battery, compute, physics, thermal
 from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
-from twin.physics import VARIABLE_ATTRS, run_physics
+from twin.models import battery, compute, thermal
+from twin.run import stepper as physics
+from twin.run.stepper import VARIABLE_ATTRS, run_physics
 
 pytest.importorskip("numba")
-from twin import physics_kernel as pk
+from twin.run import stepper_kernel as pk
 
 DESIGNS = {
     "default": SatelliteDesign(),

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import twin
-from twin import plots
+from twin.io import plots
 
 EVIL = "EVIL $\\alpha$ <script>"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twin import power
 from twin.design import SatelliteDesign, SolarArray
-from twin.physics import environment
-from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4, ZERO_C_K
+from twin.models import power
+from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4, ZERO_C_K
+from twin.run.stepper import environment
 
 R_JAN, R_JUL = 0.98329, 1.01671   # Earth-Sun distance near perihelion / aphelion [au]
 

@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 import twin
 from ephemeris.orbits import RE_WGS72_KM
 from twin import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
-from twin.power import POINTING_MODES
-from twin.thermal import RADIATOR_ORIENTATIONS
+from twin.models.power import POINTING_MODES
+from twin.models.thermal import RADIATOR_ORIENTATIONS
 
 EXAMPLES = int(os.environ.get("TWIN_HYPOTHESIS_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40,
@@ -239,7 +239,7 @@ def test_two_runs_give_identical_files(tmp_path, capsys):
     byte for byte, and the Parquet tables (data and metadata) are equal."""
     import pyarrow.parquet as pq
 
-    from twin.cli import main
+    from twin.io.cli import main
 
     scen = tmp_path / "s.toml"
     scen.write_text(DETERMINISM_TOML)

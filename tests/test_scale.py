@@ -143,7 +143,7 @@ class _FailingChunk:
 def test_a_failing_worker_chunk_raises_and_leaves_no_process():
     import multiprocessing as mp
 
-    from ephemeris import parallel
+    from twin.run import pool as parallel
 
     bounds = [(0, 10), (10, 20), (20, 30), (30, 40)]
     with pytest.raises(RuntimeError, match="chunk .* failed"):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import twin
-from ephemeris import parallel
+from twin.run import pool as parallel
 
 START = "2027-06-21"
 

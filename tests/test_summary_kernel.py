@@ -3,7 +3,7 @@ twin.summary."""
 import numpy as np
 import pytest
 
-from twin import summary
+from twin.run import summary
 
 pytest.importorskip("numba")
 

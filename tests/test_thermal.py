@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twin import thermal
-from twin.thermal import EARTH_RADIUS_KM as R
-from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4 as SIGMA
+from twin.models import thermal
+from twin.models.thermal import EARTH_RADIUS_KM as R
+from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4 as SIGMA
 
 
 def numeric_view_factor(alt_km, lam_rad, n=600):

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from ephemeris.validation import field_choice, field_number
-from twin.power import POINTING_MODES
-from twin.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
+from twin.models.power import POINTING_MODES
+from twin.models.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 

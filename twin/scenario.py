@@ -151,7 +151,7 @@ class Scenario:
         (so a bad scenario fails before a run starts or an output directory is made)."""
         from ephemeris.geometry import PROPAGATORS
         from ephemeris.timegrid import make_time_grid
-        from twin.simulate import POLICIES
+        from twin.run.simulate import POLICIES
 
         kw = self.run_arguments()
         try:
@@ -191,7 +191,7 @@ class Scenario:
 
         text = tomli_w.dumps(self.to_dict())
         if path is not None:
-            from twin.export import atomic_write_text
+            from twin.io.export import atomic_write_text
 
             atomic_write_text(path, text, overwrite=overwrite)
         return text
@@ -253,7 +253,7 @@ class Scenario:
 
     def run(self, **options):
         """Simulate the scenario (options go to :func:`twin.simulate`)."""
-        from twin.simulate import simulate
+        from twin.run.simulate import simulate
 
         kw = {**self.run_arguments(), **options}
         result = simulate(self.constellation(), **kw)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from twin import economics
 from twin.design import SatelliteDesign
+from twin.studies import economics
 
 CLAIM_COLUMNS = ["id", "claim", "stated", "twin", "unit", "verdict", "margin", "assumptions"]
 
@@ -54,7 +54,7 @@ def eclipse_free_altitudes(ltan, year, step="300 s", altitudes_km=None, days=365
     (sunlit fraction < 1).  Resolution: the grid spacing.
     """
     from twin.constellation import Constellation
-    from twin.simulate import geometry
+    from twin.run.simulate import geometry
 
     alts = np.arange(1000.0, 2201.0, 10.0) if altitudes_km is None else np.asarray(
         altitudes_km, float)
@@ -81,7 +81,7 @@ def eclipse_free_altitudes(ltan, year, step="300 s", altitudes_km=None, days=365
 def claims(inputs: ClaimInputs | None = None) -> pd.DataFrame:
     """The claims table (see :data:`CLAIM_COLUMNS`), computed from ``inputs``."""
     from twin import ground
-    from twin.compare import compare_altitudes
+    from twin.studies.compare import compare_altitudes
 
     inp = ClaimInputs() if inputs is None else inputs
     site = inp.site if inp.site is not None else ground.MEMPHIS

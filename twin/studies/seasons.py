@@ -6,7 +6,7 @@ import pandas as pd
 
 from ephemeris.events import eclipse_events
 from twin.constellation import Constellation
-from twin.simulate import geometry
+from twin.run.simulate import geometry
 
 
 def _check_year(year):

@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 from ephemeris.geometry_kernel import atan2v
-from twin.battery import HK_TOLERANCE
+from twin.models.battery import HK_TOLERANCE
 
 #: Seconds per hour (:data:`twin.battery.S_PER_H`).
 S_PER_H = 3600.0

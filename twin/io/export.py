@@ -23,7 +23,7 @@ import xarray as xr
 BLOCK_ROWS = 2_000_000
 
 
-def _check_target(path, overwrite: bool) -> Path:
+def check_target(path, overwrite: bool) -> Path:
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
     if not isinstance(path, (str, os.PathLike)):
@@ -44,7 +44,7 @@ def _check_target(path, overwrite: bool) -> Path:
 @contextmanager
 def atomic_path(path, overwrite=False, directory=False):
     """Yield a temporary path next to ``path``; rename it into place on success."""
-    p = _check_target(path, overwrite)
+    p = check_target(path, overwrite)
     if directory:
         tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent))
     else:

@@ -1,4 +1,5 @@
-"""Run a per-chunk kernel over satellites on both cores, writing into shared output arrays.
+"""The process pool: a per-chunk job over satellites on every core, writing into shared output
+arrays.
 
 Outputs are allocated in anonymous shared memory (``mmap``) before the worker processes are
 forked, so each worker writes its chunk's rows in place and nothing is pickled back but small
@@ -18,6 +19,17 @@ PARALLEL_MIN_SAT_STEPS = 500_000
 CHUNK_SAT_STEPS = 400_000
 
 _JOB = None  # (kernel, outputs) inherited by forked workers
+
+#: Functions that load (or compile) the compiled kernels a chunk uses; :func:`run_chunks` calls
+#: them before forking.  Modules with kernels register here (:func:`register_warm_up`).
+WARM_UPS = []
+
+
+def register_warm_up(fn):
+    """Have ``fn`` called before workers are forked (returns ``fn``)."""
+    if fn not in WARM_UPS:
+        WARM_UPS.append(fn)
+    return fn
 
 
 def default_workers() -> int:
@@ -54,14 +66,9 @@ def chunk_bounds(n_sat: int, n_time: int, chunk_sats: int | None = None, workers
 
 
 def _warm_up():
-    """Load the numba kernels in the parent, so forked workers inherit them compiled."""
-    try:
-        from ephemeris.geometry_kernel import warm_up as geometry_warm_up
-        from ephemeris.j2 import warm_up as j2_warm_up
-    except ImportError:  # numba missing: numpy paths, nothing to warm
-        return
-    geometry_warm_up()
-    j2_warm_up()
+    """Load the compiled kernels in the parent, so forked workers inherit them compiled."""
+    for warm_up in WARM_UPS:
+        warm_up()
 
 
 #: glibc malloc settings for worker processes: keep freed memory for the next chunk.
@@ -114,8 +121,6 @@ def run_chunks(kernel, bounds, outputs, n_time: int, workers: int | None = None,
         return results
     _JOB = (kernel, outputs)
     _warm_up()
-    if hasattr(kernel, "warm_up"):
-        kernel.warm_up()
     try:
         pool = mp.get_context("fork").Pool(min(workers, len(bounds)), initializer=_worker_init)
         try:

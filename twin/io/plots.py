@@ -96,7 +96,7 @@ def _save(fig, path):
 
 def _dataset(obj, func):
     """(dataset, SimulationResult or None) from a SimulationResult or an xarray.Dataset."""
-    from twin.simulate import SimulationResult
+    from twin.run.simulate import SimulationResult
 
     if isinstance(obj, SimulationResult):
         return obj.dataset, obj
@@ -411,7 +411,7 @@ def eclipse_season_by_altitude(altitudes_km, ltan, year, step="120 s") -> dict:
     statistics of that altitude are kept in ``daily.attrs["stats"]``.  Keys are floats, in the
     order given.
     """
-    from twin import seasons
+    from twin.studies import seasons
 
     if isinstance(altitudes_km, (str, bytes)) or isinstance(altitudes_km, (bool, np.bool_)):
         raise TypeError(f"altitudes_km must be a number or a sequence of numbers, got "

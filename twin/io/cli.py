@@ -115,7 +115,7 @@ def _summary_table(summary) -> str:
 
 
 def _cmd_run(args):
-    from twin.export import atomic_write_text, per_orbit_to_csv
+    from twin.io.export import atomic_write_text, per_orbit_to_csv
     from twin.scenario import Scenario
 
     scenario = Scenario.from_toml(args.scenario)
@@ -187,7 +187,7 @@ def load_design_file(path):
 
 
 def _cmd_compare(args):
-    from twin.compare import compare_altitudes
+    from twin.studies.compare import compare_altitudes
 
     design = load_design_file(args.design) if args.design else None
     _check_plot_path(args.plot, args.force)
@@ -197,7 +197,7 @@ def _cmd_compare(args):
                            engine="dask" if (args.dask or args.scheduler) else "local",
                            scheduler=args.scheduler)
     if args.plot:
-        from twin.plots import plot_altitudes
+        from twin.io.plots import plot_altitudes
 
         plot_altitudes(df, path=args.plot)
     if args.json:
@@ -232,12 +232,12 @@ def _add_eclipse_season(sub):
 
 
 def _cmd_eclipse_season(args):
-    from twin.seasons import eclipse_season
+    from twin.studies.seasons import eclipse_season
 
     _check_plot_path(args.plot, args.force)
     stats, daily = eclipse_season(args.altitude, args.ltan, args.year, _step(args.step))
     if args.plot:
-        from twin.plots import plot_eclipse_season
+        from twin.io.plots import plot_eclipse_season
 
         plot_eclipse_season({args.altitude: daily}, path=args.plot)
     keys = ["eclipse_hours", "days_with_eclipse", "first_day", "last_day", "worst_eclipse_min",
@@ -277,7 +277,7 @@ def _add_claims(sub):
 
 
 def _cmd_claims(args):
-    from twin.claims import ClaimInputs, claims, to_markdown
+    from twin.studies.claims import ClaimInputs, claims, to_markdown
 
     _check_plot_path(args.plot, args.force)
     kw = {"altitude_km": args.altitude, "year": args.year}
@@ -288,7 +288,8 @@ def _cmd_claims(args):
     inputs = ClaimInputs(**kw)
     df = claims(inputs)
     if args.plot:
-        from twin import economics, ground
+        from twin import ground
+        from twin.studies import economics
 
         sustained = df.loc[df["id"] == "gb300-per-gw/orbit-array", "twin"].iloc[0] \
             * economics.array_rating_w(inputs.design) / 1e9

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from twin.constellation import Constellation
-from twin.summary import longest_shadow_s, sustained_per_sat
-from twin.thermal import STEFAN_BOLTZMANN_W_M2_K4
+from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4
+from twin.run.summary import longest_shadow_s, sustained_per_sat
 
 COMPARE_COLUMNS = [
     "altitude_km", "inclination_deg", "period_min", "sunlit_fraction", "eclipse_hours",
@@ -113,7 +113,7 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     :data:`COMPARE_COLUMNS`.
     """
     from twin.design import SatelliteDesign
-    from twin.simulate import simulate
+    from twin.run.simulate import simulate
 
     if (ltan is None) == (inclination_deg is None):
         raise ValueError("compare_altitudes: give exactly one of ltan (sun-synchronous) or "

@@ -39,12 +39,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin import battery as _battery
-from twin import compute as _compute
-from twin import power as _power
-from twin import thermal as _thermal
-from twin.battery import HK_TOLERANCE
 from twin.design import SatelliteDesign
+from twin.models import battery as _battery
+from twin.models import compute as _compute
+from twin.models import power as _power
+from twin.models import thermal as _thermal
+from twin.models.battery import HK_TOLERANCE
 
 POLICIES = ("greedy", "reserve")
 
@@ -124,7 +124,7 @@ def _kernel():
     global _KERNEL
     if _KERNEL is None:
         try:
-            from twin import physics_kernel
+            from twin.run import stepper_kernel as physics_kernel
         except ImportError as exc:
             _KERNEL, _KERNEL_ERROR[0] = False, f"{type(exc).__name__}: {exc}"
         else:

@@ -1,29 +1,37 @@
 """The orchestrator: a constellation and a time grid in, labelled results out.
 
 ``geometry`` runs the ephemeris side only; ``simulate`` adds, per chunk of satellites and in the
-same worker that propagated them, the satellite physics of :mod:`twin.physics` (array power,
+same worker that propagated them, the satellite physics of :mod:`twin.run.stepper` (array power,
 battery, thermal, compute) and the per-orbit summary.  Chunks never straddle shells, so each
 runs with one design.
 """
 from __future__ import annotations
 
+import sys
+import warnings
+
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ephemeris import parallel
-from ephemeris.geometry import build_dataset, geometry_dataset
+from ephemeris.geometry import GEOMETRY_OUTPUTS, PROPAGATORS, build_dataset
+from ephemeris.sun import AU_KM, sun_and_frames
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
-from twin.summary import (
-    constellation_summary,
-    longest_shadow_s,
-    orbit_segments,
-    per_orbit_arrays,
-    per_orbit_frame,
+from twin.design import SatelliteDesign
+from twin.io import export
+from twin.run import pool
+from twin.run.backends import create_store, run_dask
+from twin.run.pipeline import (
+    ChunkJob,
+    PhysicsStep,
+    per_orbit_table,
+    physics_spec,
+    report_errors,
+    run_local,
 )
-
-POLICIES = ("greedy", "reserve")
+from twin.run.stepper import POLICIES, VARIABLE_ATTRS
+from twin.run.summary import constellation_summary
 
 
 def _check_constellation(constellation):
@@ -62,7 +70,14 @@ def geometry(constellation, start, duration, step, *, workers=None,
                  "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)")
     elements = _resolve(constellation, grid, max_epoch_gap_days)
     _check_step(elements, grid)
-    return geometry_dataset(elements, grid, workers=workers)
+    n, t = len(elements), grid.n
+    frames = sun_and_frames(grid.skyfield_time())
+    jd, fr = grid.jd_utc()
+    bounds = pool.chunk_bounds(n, t, None, pool.default_workers() if workers is None else workers)
+    outputs, results = run_local(ChunkJob(elements, jd, fr, frames), bounds,
+                                 dict(GEOMETRY_OUTPUTS), n, t, workers)
+    report_errors(results, elements, grid.times)
+    return build_dataset(elements, grid, frames, outputs)
 
 
 def _check_options(workers=None, chunk_sats=None, timeseries=True, progress=False,
@@ -87,8 +102,6 @@ class StepWarning(UserWarning):
 
 def _check_step(elements, grid):
     """Warn when the step exceeds a quarter of the shortest orbital period."""
-    import warnings
-
     period_s = 86400.0 / elements["mean_motion_rev_per_day"].to_numpy(float).max()
     if grid.step_s > period_s / 4:
         warnings.warn(
@@ -138,137 +151,31 @@ class SimulationResult:
     def to_parquet(self, path, overwrite=False):
         """Tidy Parquet: one row per satellite and step (``sat``, ``time``, every variable);
         units and the scenario in the file's metadata."""
-        from twin.export import to_parquet
-
-        return to_parquet(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+        return export.to_parquet(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
 
     def to_netcdf(self, path, overwrite=False):
         """The dataset as NetCDF-4 with units and CF-style attributes."""
-        from twin.export import to_netcdf
-
-        return to_netcdf(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+        return export.to_netcdf(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
 
     def to_zarr(self, path, overwrite=False):
         """The dataset as a Zarr store (a directory)."""
-        from twin.export import to_zarr
-
-        return to_zarr(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
+        return export.to_zarr(self.dataset, path, overwrite=overwrite, metadata=self._metadata())
 
     def to_csv(self, path, overwrite=False):
         """The tidy table as CSV."""
-        from twin.export import to_csv
-
         self._need_timeseries()
-        return to_csv(self.dataset, path, overwrite=overwrite)
+        return export.to_csv(self.dataset, path, overwrite=overwrite)
 
     def to_czml(self, path, overwrite=False, stride=1):
         """A CZML document to replay the run in CesiumJS (every ``stride``-th step)."""
-        from twin.export import to_czml
-
         self._need_timeseries()
-        return to_czml(self.dataset, path, overwrite=overwrite, stride=stride)
+        return export.to_czml(self.dataset, path, overwrite=overwrite, stride=stride)
 
     def __repr__(self):
         s = self._summary
         return (f"<SimulationResult {s['satellites']} satellites, "
                 f"{self.dataset.sizes.get('time', 0)} steps: "
                 f"{s['sustained_gb300']:.1f} sustained GB300-eq>")
-
-
-def _physics_spec(design, policy):
-    """Names, trailing shapes and dtypes of run_physics' outputs (from a 1 x 2 dry run)."""
-    from twin.physics import run_physics
-
-    out = run_physics(design, np.ones((1, 2)), np.ones(2), np.tile([0.0, 0.0, 1.0], (1, 2, 1)),
-                      np.full((1, 2), 550.0), np.ones((1, 2), bool), 60.0, policy=policy)
-    return {k: (np.asarray(v).shape[2:], np.asarray(v).dtype) for k, v in out.items()}
-
-
-class PhysicsStep:
-    """The twin's per-chunk work after geometry (picklable; see GeometryJob.extra).
-
-    Runs :func:`twin.physics.run_physics` on each run of satellites of one shell inside the
-    chunk (with that shell's design), writes the time series into ``outputs`` (or a Zarr
-    ``store`` region), and returns the chunk's per-orbit columns
-    (:func:`twin.summary.per_orbit_arrays`, with ``sat`` the index in the constellation), the
-    longest shadow per satellite and the sum of sunlit fraction per satellite.
-    """
-
-    def __init__(self, designs, design_index, inclination_deg, step_s, sun_distance_au,
-                 policy, store=None, offset=0, store_vars=None):
-        self.designs = designs
-        self.design_index = np.asarray(design_index)
-        self.inclination_deg = np.asarray(inclination_deg, float)
-        self.step_s = step_s
-        self.sun_distance_au = sun_distance_au
-        self.policy = policy
-        self.store, self.offset, self.store_vars = store, offset, store_vars
-
-    def warm_up(self):
-        """Load the compiled per-orbit kernels (before workers are forked)."""
-        from twin.summary import _kernel
-
-        if _kernel is not None:
-            _kernel.warm_up()
-
-    def subset(self, start, stop):
-        return PhysicsStep(self.designs, self.design_index[start:stop],
-                           self.inclination_deg[start:stop], self.step_s,
-                           self.sun_distance_au, self.policy, self.store, self.offset + start,
-                           self.store_vars)
-
-    def __call__(self, start, stop, geo, outputs):
-        from twin.physics import SUMMARY_VARIABLES, run_physics
-
-        idx = self.design_index[start:stop]
-        cuts = np.flatnonzero(np.diff(idx)) + 1
-        phys = {}
-        runs = list(zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [stop - start]])))
-        # runs that keep no time series need only what the per-orbit summary reads
-        wanted = None if outputs or self.store is not None else SUMMARY_VARIABLES
-        for a, b in runs:
-            part = run_physics(self.designs[idx[a]], geo["sunlit_fraction"][a:b],
-                               self.sun_distance_au, geo["sun_rsw"][a:b], geo["alt_km"][a:b],
-                               geo["valid"][a:b], self.step_s, policy=self.policy,
-                               outputs=wanted)
-            for k, arr in part.items():
-                if k in outputs:
-                    outputs[k][start + a:start + b] = arr
-                elif len(runs) == 1:
-                    phys[k] = arr                   # one design in the chunk: no copy
-                else:
-                    phys.setdefault(k, np.empty((stop - start,) + arr.shape[1:], arr.dtype))
-                    phys[k][a:b] = arr
-        series = {k: outputs[k][start:stop] if k in outputs else phys[k]
-                  for k in ("array_power_w", "load_power_w", "curtailed_power_w", "battery_wh",
-                            "gpu_temp_c", "throttled", "dark", "throughput_gb300")}
-        # steps SGP4 could not propagate count as dark (dark_min), not as eclipse
-        sunlit = np.where(geo["valid"], geo["sunlit_fraction"], 1.0)
-        series["sunlit_fraction"] = sunlit
-        if self.store is not None:
-            self._write_store(start, stop, geo, {k: outputs[k][start:stop] if k in outputs
-                                                 else phys[k] for k in self.store_vars
-                                                 if k in outputs or k in phys})
-        orbits = orbit_segments(geo["teme_km"], self.inclination_deg[start:stop], self.step_s)
-        rows = per_orbit_arrays(self.step_s, orbits, series)
-        rows["sat"] = rows["sat"] + (self.offset + start)      # index in the constellation
-        return rows, longest_shadow_s(sunlit, self.step_s), sunlit.sum(axis=1)
-
-    def _write_store(self, start, stop, geo, phys):
-        from ephemeris.geometry import GEOMETRY_OUTPUTS
-
-        data = {}
-        for k in self.store_vars:
-            arr = geo[k] if k in GEOMETRY_OUTPUTS else phys.get(k)
-            if arr is None:
-                continue
-            dims = ("sat", "time") + (("xyz",) if k == "position_km" else
-                                      ("rsw",) if k == "sun_rsw" else ())
-            arr = np.asarray(arr)
-            data[k] = (dims, arr.astype(np.int8) if arr.dtype == bool else arr)
-        a, b = self.offset + start, self.offset + stop
-        xr.Dataset(data).to_zarr(self.store, region={"sat": slice(a, b), "time": slice(None)},
-                                 mode="r+", zarr_format=2)
 
 
 ENGINES = ("local", "dask")
@@ -280,8 +187,6 @@ def _progress_callback(progress, total, desc):
         return None, lambda: None
     if callable(progress):
         return progress, lambda: None
-    import sys
-
     from tqdm.auto import tqdm
 
     bar = tqdm(total=total, unit="sat", desc=desc, file=sys.stderr, leave=False)
@@ -334,17 +239,6 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
     ``gpu_power_w``, ``throughput_gb300`` and more, each with ``units``), ``.per_orbit()`` and
     ``.summary()``.
     """
-    from ephemeris.geometry import (
-        GEOMETRY_OUTPUTS,
-        PROPAGATORS,
-        GeometryJob,
-        allocate,
-        report_errors,
-    )
-    from ephemeris.sun import AU_KM, sun_and_frames
-    from twin.design import SatelliteDesign
-    from twin.physics import VARIABLE_ATTRS
-
     _check_constellation(constellation)
     _check_options(workers, chunk_sats, timeseries, progress, overwrite)
     if policy not in POLICIES:
@@ -369,42 +263,34 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
                             f"{type(d).__name__}")
     n, t = len(elements), grid.n
     check_memory(n, t, timeseries and store is None)
-    spec = _physics_spec(designs[0], policy)
+    spec = physics_spec(designs[0], policy)
     frames = sun_and_frames(grid.skyfield_time())
-    sun_au = frames.sun_distance_km / AU_KM
-    bounds = parallel.chunk_bounds(n, t, chunk_sats,
-                                   parallel.default_workers() if workers is None else workers)
+    bounds = pool.chunk_bounds(n, t, chunk_sats,
+                               pool.default_workers() if workers is None else workers)
     store_vars = None
     if store is not None:
         store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
-        _create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
-    step_fn = PhysicsStep(designs, constellation.shell_index(),
+        create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
+    physics = PhysicsStep(designs, constellation.shell_index(),
                           elements["inclination_deg"].to_numpy(float), grid.step_s,
-                          sun_au, policy, store=None if store is None else str(store),
-                          store_vars=store_vars)
+                          frames.sun_distance_km / AU_KM, policy,
+                          store=None if store is None else str(store), store_vars=store_vars)
     jd, fr = grid.jd_utc()
-    keep = timeseries and store is None
-    job = GeometryJob(elements, jd, fr, frames, extra=step_fn, propagator=propagator,
-                      minimal=not timeseries)
-    full_spec = {**GEOMETRY_OUTPUTS, **spec} if keep else {}
+    job = ChunkJob(elements, jd, fr, frames, physics, propagator=propagator,
+                   minimal=not timeseries)
+    full_spec = {**GEOMETRY_OUTPUTS, **spec} if timeseries and store is None else {}
     tick, close = _progress_callback(progress, n, "simulate")
     try:
         if engine == "dask":
-            outputs, results = _run_dask(job, bounds, full_spec, n, t, workers, scheduler, tick)
+            outputs, results = run_dask(job, bounds, full_spec, n, t, workers, scheduler, tick)
         else:
-            w = parallel.default_workers() if workers is None else workers
-            par = w > 1 and len(bounds) > 1 and n * t >= parallel.PARALLEL_MIN_SAT_STEPS
-            outputs = allocate(n, t, full_spec, par)
-            results = parallel.run_chunks(job, bounds, outputs, t, w if par else 1, tick)
+            outputs, results = run_local(job, bounds, full_spec, n, t, workers, tick)
     finally:
         close()
     report_errors(results, elements, grid.times)
-    results = [x for _, x in results]
-    per_orbit = per_orbit_frame({k: np.concatenate([r[0][k] for r in results])
-                                 for k in results[0][0]}, elements["name"].to_numpy(),
-                                grid.times[0])
-    longest = np.concatenate([r[1] for r in results])
-    sunlit_mean = float(np.concatenate([r[2] for r in results]).sum()) / (n * t)
+    per_orbit = per_orbit_table(results, elements["name"].to_numpy(), grid.times[0])
+    longest = np.concatenate([r.longest_shadow_s for r in results])
+    sunlit_mean = float(np.concatenate([r.sunlit_sum for r in results]).sum()) / (n * t)
     if store is not None:
         ds = xr.open_zarr(store, zarr_format=2)
     else:
@@ -432,89 +318,3 @@ def check_memory(n_sat, n_time, in_memory, bytes_per_sat_step=BYTES_PER_SAT_STEP
             f"the time series of {n_sat:,} satellites x {n_time:,} steps needs about "
             f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
             f"{advice}")
-
-
-def _create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
-    """An empty Zarr store with every variable, chunked like the run (sat chunks)."""
-    import dask.array as da
-
-    from ephemeris.geometry import ATTRS, GEOMETRY_OUTPUTS, build_dataset
-    from twin.export import _check_target
-
-    p = _check_target(store, overwrite)
-    if p.exists():
-        import shutil
-
-        shutil.rmtree(p)
-    n, t = len(elements), grid.n
-    size = bounds[0][1] - bounds[0][0]
-    template = {}
-    for k, (tail, dtype) in {**GEOMETRY_OUTPUTS, **spec}.items():
-        dt = np.int8 if np.dtype(dtype) == bool else dtype
-        template[k] = da.zeros((n, t) + tuple(tail), dtype=dt,
-                               chunks=(size, t) + tuple(tail))
-    ds = build_dataset(elements, grid, frames, template, attrs={**ATTRS, **attrs})
-    for k in ds.data_vars:
-        ds[k].encoding = {}
-    ds.to_zarr(store, compute=False, mode="w", zarr_format=2, consolidated=True)
-
-
-def _run_dask(job, bounds, spec, n, t, workers, scheduler, tick):
-    """One Dask task per chunk on a distributed client; returns (outputs, results)."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    from ephemeris.geometry import allocate
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers or parallel.default_workers(),
-                               threads_per_worker=1, processes=True, dashboard_address=":0")
-        client = Client(cluster)
-    try:
-        import sys
-
-        if client.dashboard_link:
-            print(f"dask dashboard: {client.dashboard_link}", file=sys.stderr)
-        outputs = allocate(n, t, spec, False)
-        futures = {client.submit(_dask_chunk, job.subset(a, b), b - a, list(spec),
-                                 pure=False): (a, b) for a, b in bounds}
-        results = [None] * len(bounds)
-        order = {b: i for i, b in enumerate(bounds)}
-        for fut in as_completed(futures):
-            a, b = futures[fut]
-            (res_start, err), extra, arrays = fut.result()
-            for k, arr in arrays.items():
-                outputs[k][a:b] = arr
-            results[order[(a, b)]] = ((a, err), extra)
-            if tick:
-                tick(b - a)
-        return outputs, results
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def _dask_chunk(job, n, names):
-    """A Dask task: run one chunk from its elements; return its results and arrays."""
-    import os
-
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from ephemeris.geometry import allocate
-
-    spec = {k: v for k, v in _spec_for(job, names).items()}
-    outputs = allocate(n, len(job.jd), spec, False)
-    res, extra = job(0, n, outputs)
-    return res, extra, outputs
-
-
-def _spec_for(job, names):
-    from ephemeris.geometry import GEOMETRY_OUTPUTS
-
-    if not names:
-        return {}
-    spec = dict(GEOMETRY_OUTPUTS)
-    spec.update(_physics_spec(job.extra.designs[0], job.extra.policy))
-    return {k: spec[k] for k in names}

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ephemeris.validation import field_number
-from twin.power import SOLAR_CONSTANT_W_M2
+from twin.models.power import SOLAR_CONSTANT_W_M2
 
 
 def _check_positive(obj, allow_zero=()):
@@ -208,7 +208,7 @@ def plot_launch_sweep(sweep: pd.DataFrame, path=None):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     if path is not None:
-        from twin.export import atomic_path
+        from twin.io.export import atomic_path
 
         with atomic_path(path, overwrite=True) as tmp:
             fig.savefig(tmp, format="png", dpi=120)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.thermal import (
+from twin.models.thermal import (
     EARTH_ALBEDO,
     EARTH_IR_W_M2,
     EARTH_RADIUS_KM,

@@ -23,7 +23,7 @@ GB300_PFLOPS = {"fp4": 15.0, "fp8": 5.0, "bf16": 2.5}
 EQUATORIAL_DEG = 0.1
 
 try:                                    # the compiled versions (numba); numpy below otherwise
-    from twin import summary_kernel as _kernel
+    from twin.run import summary_kernel as _kernel
 except ImportError:  # pragma: no cover - numba is a dependency
     _kernel = None
 

@@ -1,0 +1,200 @@
+"""The one switch between compiled (numba) and plain numpy execution, and the few elementary
+functions whose compiled form must differ from numpy's.
+
+Every model in the twin is written once, as plain arithmetic on numpy arrays or scalars (the
+pattern of pvlib's ``spa.py``).  Called from Python it runs on arrays as numpy code: that is
+the documented reference, and what the tests compare against.  Called from a compiled loop
+(:func:`kernel`) it is compiled by numba for scalars and inlined there.  One switch,
+:data:`USE_NUMBA`, decides whether loops are compiled at all:
+
+* :func:`kernel` -- a loop over satellites and steps: ``numba.njit`` with the project's options
+  (:data:`JIT_OPTIONS`) when :data:`USE_NUMBA`, else the plain function.  ``kernel(f).py_func``
+  is always the uncompiled source.
+* :func:`model` -- a model function: returned unchanged (plain numpy when called from Python)
+  and registered with numba so that compiled kernels inline it.
+
+A model must therefore be written in the common subset of numpy and numba's scalar support:
+arithmetic, ``np.sqrt``, ``np.maximum``/``np.minimum``, ``np.floor``, ``np.abs``, ``**``, and
+``if`` only on arguments that are scalars in both uses.  Four primitives fill the gaps, each a
+numpy function in Python with a scalar form for compiled code (why each is hand-written is said
+where it is defined):
+
+* :func:`where` -- ``np.where``; in numba ``np.where`` on scalars returns 0-d arrays;
+* :func:`any_true` -- ``np.any``; lets a model skip work (a Newton solve) no element needs;
+* :func:`atan2` / :func:`asin` -- numpy's in Python; fdlibm's arctangent written branch-free in
+  compiled code (:func:`atan2v`, :func:`asinv`), so that LLVM vectorises loops that call them;
+* :func:`asfloat` -- ``np.asarray(x, float)``; the identity on compiled scalars.
+
+Numerics of compiled code: ``fastmath=False`` (IEEE semantics, no reassociation or FMA
+contraction, as numpy) and ``error_model="numpy"`` (division by zero gives inf/nan as numpy
+does).  Compiled functions are cached on disk (``cache=True``): the first call in a fresh
+environment compiles them once, later processes load the cache.
+
+Set the environment variable ``TWIN_NUMBA=0`` before the first import to run everything as
+plain numpy (slow loops; for debugging and for checking the compiled code against its source).
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+try:
+    import numba
+    from numba import njit
+    from numba.extending import overload
+except ImportError:  # pragma: no cover - numba is a dependency; plain numpy without it
+    numba = None
+
+#: Compile kernels and models with numba (the one switch; see the module docstring).
+USE_NUMBA = numba is not None and os.environ.get("TWIN_NUMBA", "1").strip() not in ("0", "")
+
+#: Options of every compiled kernel (IEEE arithmetic as numpy, cached on disk).
+JIT_OPTIONS = {"cache": True, "fastmath": False, "error_model": "numpy", "nogil": True}
+
+
+def kernel(fn=None, **options):
+    """A compiled loop (``numba.njit`` with :data:`JIT_OPTIONS` and ``options``) when
+    :data:`USE_NUMBA`, else ``fn`` itself; ``.py_func`` is the uncompiled source either way."""
+    def wrap(f):
+        if not USE_NUMBA:
+            f.py_func = f
+            return f
+        return njit(**{**JIT_OPTIONS, **options})(f)
+    return wrap if fn is None else wrap(fn)
+
+
+def model(fn):
+    """Register a model function for compiled kernels (inlined there); returns ``fn`` unchanged,
+    so that Python callers run it as numpy code on arrays."""
+    if USE_NUMBA:
+        overload(fn, jit_options={"error_model": "numpy"}, inline="always",
+                 strict=False)(lambda *args, **kwargs: fn)
+    fn.py_func = fn
+    return fn
+
+
+def _compiled_primitive(fn):
+    """An elementary function for compiled code only (scalar, branch-free, inlined)."""
+    if not USE_NUMBA:
+        return fn
+    return njit(cache=True, inline="always", error_model="numpy")(fn)
+
+
+def _scalar_form(py_fn):
+    """Register the decorated scalar function as the compiled form of the numpy function
+    ``py_fn`` (numba's ``overload``); without numba nothing is registered."""
+    def wrap(scalar_fn):
+        if USE_NUMBA:
+            overload(py_fn, inline="always", strict=False)(lambda *args: scalar_fn)
+        return scalar_fn
+    return wrap
+
+
+def where(condition, x, y):
+    """``np.where(condition, x, y)``; in compiled code a scalar select (numba's own
+    ``np.where`` returns a 0-d array for scalars, which does not unify with a float)."""
+    return np.where(condition, x, y)
+
+
+def any_true(condition):
+    """``np.any(condition)``; in compiled code the (scalar) condition itself."""
+    return np.any(condition)
+
+
+def asfloat(x):
+    """``np.asarray(x, dtype=float)``; in compiled code the scalar itself."""
+    return np.asarray(x, dtype=float)
+
+
+def atan2(y, x):
+    """``np.arctan2(y, x)``; in compiled code :func:`atan2v` (within 2 ulp)."""
+    return np.arctan2(y, x)
+
+
+def asin(x):
+    """``np.arcsin(x)``; in compiled code :func:`asinv` (within 2 ulp)."""
+    return np.arcsin(x)
+
+
+# ------------------------------------------------------------------------------------------
+# Vectorisable elementary functions (no libm calls, no branches LLVM cannot if-convert).
+# ------------------------------------------------------------------------------------------
+# fdlibm s_atan.c (Sun Microsystems 1993): atan(x) = atanhi[k] + atan((x - c_k)/(1 + c_k x))
+# with |reduced x| < 7/16 and an odd polynomial of degree 23; error < 1 ulp.
+_ATANHI = (4.63647609000806093515e-01, 7.85398163397448278999e-01,
+           9.82793723247329054082e-01, 1.57079632679489655800e+00)
+_ATANLO = (2.26987774529616870924e-17, 3.06161699786838301793e-17,
+           1.39033110312309984516e-17, 6.12323399573676603587e-17)
+_AT0, _AT1, _AT2, _AT3, _AT4, _AT5, _AT6, _AT7, _AT8, _AT9, _AT10 = (
+    3.33333333333329318027e-01, -1.99999999998764832476e-01, 1.42857142725034663711e-01,
+    -1.11111104054623557880e-01, 9.09088713343650656196e-02, -7.69187620504482999495e-02,
+    6.66107313738753120669e-02, -5.83357013379057348645e-02, 4.97687799461593236017e-02,
+    -3.65315727442169155270e-02, 1.62858201153657823623e-02)
+
+
+@_compiled_primitive
+def _atan_pos(ax):  # pragma: no cover - compiled
+    """atan(ax) for ax >= 0 (fdlibm, branch-free)."""
+    b0 = ax < 0.4375
+    b1 = ax < 0.6875
+    b2 = ax < 1.1875
+    b3 = ax < 2.4375
+    num = ax if b0 else (2.0 * ax - 1.0 if b1 else (ax - 1.0 if b2 else
+                                                    (ax - 1.5 if b3 else -1.0)))
+    den = 1.0 if b0 else (2.0 + ax if b1 else (ax + 1.0 if b2 else
+                                               (1.0 + 1.5 * ax if b3 else ax)))
+    hi = 0.0 if b0 else (_ATANHI[0] if b1 else (_ATANHI[1] if b2 else
+                                                (_ATANHI[2] if b3 else _ATANHI[3])))
+    lo = 0.0 if b0 else (_ATANLO[0] if b1 else (_ATANLO[1] if b2 else
+                                                (_ATANLO[2] if b3 else _ATANLO[3])))
+    x = num / den
+    z = x * x
+    w = z * z
+    s1 = z * (_AT0 + w * (_AT2 + w * (_AT4 + w * (_AT6 + w * (_AT8 + w * _AT10)))))
+    s2 = w * (_AT1 + w * (_AT3 + w * (_AT5 + w * (_AT7 + w * _AT9))))
+    return x - x * (s1 + s2) if b0 else hi - ((x * (s1 + s2) - lo) - x)
+
+
+@_compiled_primitive
+def atan2v(y, x):  # pragma: no cover - compiled
+    """atan2(y, x) for finite y, x (within 2 ulp of the C library's; atan2(0, 0) = 0)."""
+    ay = abs(y)
+    ax = abs(x)
+    swap = ay > ax
+    num = ax if swap else ay
+    den = ay if swap else ax
+    t = _atan_pos(num / den)
+    t = 0.0 if den == 0.0 else t
+    t = (_ATANHI[3] - t) + _ATANLO[3] if swap else t
+    t = (math.pi - t) if x < 0.0 else t
+    return -t if y < 0.0 else t
+
+
+@_compiled_primitive
+def asinv(x):  # pragma: no cover - compiled
+    """asin(x) for |x| <= 1 as atan2(x, sqrt((1 - x)(1 + x))) (within 2 ulp)."""
+    return atan2v(x, np.sqrt((1.0 - x) * (1.0 + x)))
+
+
+if USE_NUMBA:
+    @_scalar_form(where)
+    def _where_scalar(condition, x, y):  # pragma: no cover - compiled
+        return x if condition else y
+
+    @_scalar_form(any_true)
+    def _any_scalar(condition):  # pragma: no cover - compiled
+        return condition
+
+    @_scalar_form(asfloat)
+    def _asfloat_scalar(x):  # pragma: no cover - compiled
+        return x
+
+    @_scalar_form(atan2)
+    def _atan2_scalar(y, x):  # pragma: no cover - compiled
+        return atan2v(y, x)
+
+    @_scalar_form(asin)
+    def _asin_scalar(x):  # pragma: no cover - compiled
+        return asinv(x)

@@ -1,0 +1,86 @@
+"""Where a run's chunks go besides this machine's process pool: a Dask cluster, and a Zarr store
+that the chunks write their time series into.
+
+dask and dask.distributed are imported when a Dask run or a store is asked for (their import
+takes about a second and most runs need neither).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import sys
+
+import numpy as np
+
+from ephemeris.geometry import ATTRS, GEOMETRY_OUTPUTS, build_dataset
+from twin.io.export import check_target
+from twin.run import pool
+from twin.run.pipeline import allocate, physics_spec
+
+
+def create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
+    """An empty Zarr store with every variable, chunked like the run (sat chunks)."""
+    import dask.array as da  # lazy: dask's import is slow and only stores need it
+
+    p = check_target(store, overwrite)
+    if p.exists():
+        shutil.rmtree(p)
+    n, t = len(elements), grid.n
+    size = bounds[0][1] - bounds[0][0]
+    template = {}
+    for k, (tail, dtype) in {**GEOMETRY_OUTPUTS, **spec}.items():
+        dt = np.int8 if np.dtype(dtype) == bool else dtype
+        template[k] = da.zeros((n, t) + tuple(tail), dtype=dt,
+                               chunks=(size, t) + tuple(tail))
+    ds = build_dataset(elements, grid, frames, template, attrs={**ATTRS, **attrs})
+    for k in ds.data_vars:
+        ds[k].encoding = {}
+    ds.to_zarr(store, compute=False, mode="w", zarr_format=2, consolidated=True)
+
+
+def run_dask(job, bounds, spec, n, t, workers, scheduler, tick):
+    """One Dask task per chunk on a distributed client; returns (outputs, results)."""
+    # lazy: dask.distributed's import is slow and only Dask runs need it
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers or pool.default_workers(),
+                               threads_per_worker=1, processes=True, dashboard_address=":0")
+        client = Client(cluster)
+    try:
+        if client.dashboard_link:
+            print(f"dask dashboard: {client.dashboard_link}", file=sys.stderr)
+        outputs = allocate(n, t, spec, False)
+        futures = {client.submit(_dask_chunk, job.subset(a, b), b - a, list(spec),
+                                 pure=False): (a, b) for a, b in bounds}
+        results = [None] * len(bounds)
+        order = {b: i for i, b in enumerate(bounds)}
+        for fut in as_completed(futures):
+            a, b = futures[fut]
+            res, arrays = fut.result()
+            for k, arr in arrays.items():
+                outputs[k][a:b] = arr
+            results[order[(a, b)]] = dataclasses.replace(res, start=a)
+            if tick:
+                tick(b - a)
+        return outputs, results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_chunk(job, n, names):
+    """A Dask task: run one chunk from its elements; return its result and arrays."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    spec = {}
+    if names:
+        spec = dict(GEOMETRY_OUTPUTS)
+        spec.update(physics_spec(job.physics.designs[0], job.physics.policy))
+        spec = {k: spec[k] for k in names}
+    outputs = allocate(n, len(job.jd), spec, False)
+    return job(0, n, outputs), outputs
