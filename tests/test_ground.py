@@ -22,6 +22,7 @@ import pytest
 
 from twin import ground as g
 from twin.design import ComputePayload, SolarArray
+from twin.ground import pv as ground_pv
 
 
 # --- fixtures: each weather year is built once ---------------------------------------------------
@@ -343,7 +344,7 @@ def test_offline(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    g._diffuse_iam_table.cache_clear()
+    ground_pv._diffuse_iam_table.cache_clear()
     df = g.ground_baseline(g.Site("Nowhere", 40.0, -100.0, 500.0, "Etc/GMT+7"), 2026)
     assert len(df) == 4 and np.isfinite(df["energy_kwh_per_m2_yr"]).all()
 
