@@ -15,7 +15,7 @@ the documented reference, and what the tests compare against.  Called from a com
 
 A model must therefore be written in the common subset of numpy and numba's scalar support:
 arithmetic, ``np.sqrt``, ``np.maximum``/``np.minimum``, ``np.floor``, ``np.abs``, ``**``, and
-``if`` only on arguments that are scalars in both uses.  Four primitives fill the gaps, each a
+``if`` only on arguments that are scalars in both uses.  A few primitives fill the gaps, each a
 numpy function in Python with a scalar form for compiled code (why each is hand-written is said
 where it is defined):
 
@@ -23,7 +23,8 @@ where it is defined):
 * :func:`any_true` -- ``np.any``; lets a model skip work (a Newton solve) no element needs;
 * :func:`atan2` / :func:`asin` -- numpy's in Python; fdlibm's arctangent written branch-free in
   compiled code (:func:`atan2v`, :func:`asinv`), so that LLVM vectorises loops that call them;
-* :func:`asfloat` -- ``np.asarray(x, float)``; the identity on compiled scalars.
+* :func:`asfloat` -- ``np.asarray(x, float)``; the identity on compiled scalars;
+* :func:`power` -- ``x ** y``; compiled, exact shortcuts at x = 0 and 1 skip ``pow``.
 
 Numerics of compiled code: ``fastmath=False`` (IEEE semantics, no reassociation or FMA
 contraction, as numpy) and ``error_model="numpy"`` (division by zero gives inf/nan as numpy
@@ -43,12 +44,16 @@ import numpy as np
 try:
     import numba
     from numba import njit
-    from numba.extending import overload
+    from numba.core import types
+    from numba.extending import intrinsic, overload
 except ImportError:  # pragma: no cover - numba is a dependency; plain numpy without it
     numba = None
 
 #: Compile kernels and models with numba (the one switch; see the module docstring).
 USE_NUMBA = numba is not None and os.environ.get("TWIN_NUMBA", "1").strip() not in ("0", "")
+
+#: ``numba.prange`` in compiled kernels, ``range`` without numba.
+prange = numba.prange if USE_NUMBA else range
 
 #: Options of every compiled kernel (IEEE arithmetic as numpy, cached on disk).
 JIT_OPTIONS = {"cache": True, "fastmath": False, "error_model": "numpy", "nogil": True}
@@ -69,10 +74,28 @@ def model(fn):
     """Register a model function for compiled kernels (inlined there); returns ``fn`` unchanged,
     so that Python callers run it as numpy code on arrays."""
     if USE_NUMBA:
-        overload(fn, jit_options={"error_model": "numpy"}, inline="always",
+        overload(fn, jit_options={"error_model": "numpy"}, inline="never",
                  strict=False)(lambda *args, **kwargs: fn)
     fn.py_func = fn
     return fn
+
+
+if numba is not None:
+    @intrinsic
+    def _select(typingctx, condition, x, y):  # pragma: no cover - compiled
+        """``x if condition else y`` as one LLVM ``select``, for compiled code only.
+
+        Both values are evaluated (they are plain arithmetic here) and no branch is made:
+        LLVM vectorises it, and numba's inliner gets no phi nodes (a ternary in a function
+        inlined twice into one kernel trips its SSA checks, NumbaIRAssumptionWarning)."""
+        rtype = typingctx.unify_types(types.unliteral(x), types.unliteral(y))
+        sig = rtype(types.boolean, x, y)
+
+        def codegen(context, builder, signature, args):
+            c, a, b = args
+            return builder.select(c, context.cast(builder, a, signature.args[1], rtype),
+                                  context.cast(builder, b, signature.args[2], rtype))
+        return sig, codegen
 
 
 def _compiled_primitive(fn):
@@ -87,7 +110,7 @@ def _scalar_form(py_fn):
     ``py_fn`` (numba's ``overload``); without numba nothing is registered."""
     def wrap(scalar_fn):
         if USE_NUMBA:
-            overload(py_fn, inline="always", strict=False)(lambda *args: scalar_fn)
+            overload(py_fn, inline="never", strict=False)(lambda *args: scalar_fn)
         return scalar_fn
     return wrap
 
@@ -108,6 +131,12 @@ def asfloat(x):
     return np.asarray(x, dtype=float)
 
 
+def power(x, y):
+    """``x ** y``; in compiled code with exact shortcuts for x = 0 and x = 1 (pow(0, y > 0) = 0
+    and pow(1, y) = 1 exactly, and ``pow`` costs ~20 ns a call in a loop)."""
+    return x ** y
+
+
 def atan2(y, x):
     """``np.arctan2(y, x)``; in compiled code :func:`atan2v` (within 2 ulp)."""
     return np.arctan2(y, x)
@@ -116,6 +145,12 @@ def atan2(y, x):
 def asin(x):
     """``np.arcsin(x)``; in compiled code :func:`asinv` (within 2 ulp)."""
     return np.arcsin(x)
+
+
+def sincos(x):
+    """``(np.sin(x), np.cos(x))``; in compiled code :func:`sincosv` (within 2 ulp, for
+    ``|x| <`` :data:`SINCOS_MAX_ARG`: callers keep larger angles out of compiled code)."""
+    return np.sin(x), np.cos(x)
 
 
 # ------------------------------------------------------------------------------------------
@@ -141,20 +176,20 @@ def _atan_pos(ax):  # pragma: no cover - compiled
     b1 = ax < 0.6875
     b2 = ax < 1.1875
     b3 = ax < 2.4375
-    num = ax if b0 else (2.0 * ax - 1.0 if b1 else (ax - 1.0 if b2 else
-                                                    (ax - 1.5 if b3 else -1.0)))
-    den = 1.0 if b0 else (2.0 + ax if b1 else (ax + 1.0 if b2 else
-                                               (1.0 + 1.5 * ax if b3 else ax)))
-    hi = 0.0 if b0 else (_ATANHI[0] if b1 else (_ATANHI[1] if b2 else
-                                                (_ATANHI[2] if b3 else _ATANHI[3])))
-    lo = 0.0 if b0 else (_ATANLO[0] if b1 else (_ATANLO[1] if b2 else
-                                                (_ATANLO[2] if b3 else _ATANLO[3])))
+    num = _select(b0, ax, _select(b1, 2.0 * ax - 1.0, _select(b2, ax - 1.0, _select(
+        b3, ax - 1.5, -1.0))))
+    den = _select(b0, 1.0, _select(b1, 2.0 + ax, _select(b2, ax + 1.0, _select(
+        b3, 1.0 + 1.5 * ax, ax))))
+    hi = _select(b0, 0.0, _select(b1, _ATANHI[0], _select(b2, _ATANHI[1], _select(
+        b3, _ATANHI[2], _ATANHI[3]))))
+    lo = _select(b0, 0.0, _select(b1, _ATANLO[0], _select(b2, _ATANLO[1], _select(
+        b3, _ATANLO[2], _ATANLO[3]))))
     x = num / den
     z = x * x
     w = z * z
     s1 = z * (_AT0 + w * (_AT2 + w * (_AT4 + w * (_AT6 + w * (_AT8 + w * _AT10)))))
     s2 = w * (_AT1 + w * (_AT3 + w * (_AT5 + w * (_AT7 + w * _AT9))))
-    return x - x * (s1 + s2) if b0 else hi - ((x * (s1 + s2) - lo) - x)
+    return _select(b0, x - x * (s1 + s2), hi - ((x * (s1 + s2) - lo) - x))
 
 
 @_compiled_primitive
@@ -163,13 +198,13 @@ def atan2v(y, x):  # pragma: no cover - compiled
     ay = abs(y)
     ax = abs(x)
     swap = ay > ax
-    num = ax if swap else ay
-    den = ay if swap else ax
+    num = _select(swap, ax, ay)
+    den = _select(swap, ay, ax)
     t = _atan_pos(num / den)
-    t = 0.0 if den == 0.0 else t
-    t = (_ATANHI[3] - t) + _ATANLO[3] if swap else t
-    t = (math.pi - t) if x < 0.0 else t
-    return -t if y < 0.0 else t
+    t = _select(den == 0.0, 0.0, t)
+    t = _select(swap, (_ATANHI[3] - t) + _ATANLO[3], t)
+    t = _select(x < 0.0, math.pi - t, t)
+    return _select(y < 0.0, -t, t)
 
 
 @_compiled_primitive
@@ -178,10 +213,43 @@ def asinv(x):  # pragma: no cover - compiled
     return atan2v(x, np.sqrt((1.0 - x) * (1.0 + x)))
 
 
+#: Largest |angle| [rad] :func:`sincosv` reduces exactly (Cody-Waite with a 3-part pi/2).
+SINCOS_MAX_ARG = 1.0e6
+# fdlibm k_sin.c / k_cos.c (Sun Microsystems 1993) polynomials on [-pi/4, pi/4]
+_PIO2_1, _PIO2_2, _PIO2_3 = (1.57079632673412561417e+00, 6.07710050630396597660e-11,
+                             2.02226624871116645580e-21)
+_INVPIO2 = 6.36619772367581382433e-01
+_S1, _S2, _S3, _S4, _S5, _S6 = (
+    -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04,
+    2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10)
+_C1, _C2, _C3, _C4, _C5, _C6 = (
+    4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
+    -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11)
+
+
+@_compiled_primitive
+def sincosv(x):  # pragma: no cover - compiled
+    """(sin x, cos x) for |x| < :data:`SINCOS_MAX_ARG`, without a libm call (so loops using it
+    vectorise): Cody-Waite reduction by pi/2 in three parts (exact there) and fdlibm's kernel
+    polynomials; within 2 ulp of the C library's."""
+    k = np.floor(x * _INVPIO2 + 0.5)
+    y = ((x - k * _PIO2_1) - k * _PIO2_2) - k * _PIO2_3
+    z = y * y
+    s = y + y * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    c = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    q = k - 4.0 * np.floor(k * 0.25)
+    odd = (q == 1.0) | (q == 3.0)
+    sn = _select(odd, c, s)
+    cn = _select(odd, s, c)
+    sn = _select(q >= 2.0, -sn, sn)
+    cn = _select((q == 1.0) | (q == 2.0), -cn, cn)
+    return sn, cn
+
+
 if USE_NUMBA:
     @_scalar_form(where)
     def _where_scalar(condition, x, y):  # pragma: no cover - compiled
-        return x if condition else y
+        return _select(condition, x, y)
 
     @_scalar_form(any_true)
     def _any_scalar(condition):  # pragma: no cover - compiled
@@ -191,6 +259,10 @@ if USE_NUMBA:
     def _asfloat_scalar(x):  # pragma: no cover - compiled
         return x
 
+    @_scalar_form(power)
+    def _power_scalar(x, y):  # pragma: no cover - compiled
+        return x if (x == 1.0 or x == 0.0) else x ** y
+
     @_scalar_form(atan2)
     def _atan2_scalar(y, x):  # pragma: no cover - compiled
         return atan2v(y, x)
@@ -198,3 +270,7 @@ if USE_NUMBA:
     @_scalar_form(asin)
     def _asin_scalar(x):  # pragma: no cover - compiled
         return asinv(x)
+
+    @_scalar_form(sincos)
+    def _sincos_scalar(x):  # pragma: no cover - compiled
+        return sincosv(x)

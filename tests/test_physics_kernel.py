@@ -1,18 +1,21 @@
-"""The compiled time loop (twin.physics_kernel, numba) against the numpy reference loop."""
+"""The compiled loops (twin.run.stepper_kernel) against the same model source run as numpy.
+
+Every model is written once (twin.models, ephemeris.fastmath): the numpy engine of run_physics
+runs the model functions on arrays of satellites, the compiled engine runs them compiled for
+one satellite and step.  The two must agree to rounding (1e-12)."""
 import sys
 
 import numpy as np
 import pytest
 from test_physics import closure, orbit_inputs
 
-import twin
+from ephemeris import fastmath
 from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
-from twin.models import battery, compute, thermal
-from twin.run import stepper as physics
+from twin.models import battery, satellite
+from twin.run import stepper
 from twin.run.stepper import VARIABLE_ATTRS, run_physics
 
 pytest.importorskip("numba")
-from twin.run import stepper_kernel as pk
 
 DESIGNS = {
     "default": SatelliteDesign(),
@@ -89,8 +92,8 @@ def test_summary_outputs_equal_the_full_run(engine, policy):
     design = DESIGNS["tiny-radiator"]
     full = run_physics(design, **inp, policy=policy, engine=engine)
     part = run_physics(design, **inp, policy=policy, engine=engine,
-                       outputs=physics.SUMMARY_VARIABLES)
-    assert list(part) == [k for k in VARIABLE_ATTRS if k in physics.SUMMARY_VARIABLES]
+                       outputs=stepper.SUMMARY_VARIABLES)
+    assert list(part) == [k for k in VARIABLE_ATTRS if k in stepper.SUMMARY_VARIABLES]
     for k, a in part.items():
         np.testing.assert_array_equal(a, full[k], err_msg=k)
     one = run_physics(design, **inp, engine=engine, outputs="battery_wh")
@@ -147,70 +150,99 @@ def test_continuation_across_time_chunks(engine):
     assert_engines_agree(b, c)
 
 
+def assert_same_source(a, b):
+    """Compiled and uncompiled runs of the same source: equal to 1e-12 (relative) and 1e-9 W,
+    Wh or K (absolute, for values that cancel to near zero)."""
+    for name in VARIABLE_ATTRS:
+        np.testing.assert_allclose(np.asarray(a[name], float), np.asarray(b[name], float),
+                                   rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compiled_equals_uncompiled_to_1e12(name):
+    for policy in ("greedy", "reserve"):
+        inp = random_inputs(7, invalid="both")
+        assert_same_source(run_physics(DESIGNS[name], **inp, policy=policy, engine="numba"),
+                           run_physics(DESIGNS[name], **inp, policy=policy, engine="numpy"))
+
+
 def test_engine_argument(monkeypatch):
     inp = orbit_inputs(n_sat=1, n_t=5)
     with pytest.raises(ValueError, match="engine"):
         run_physics(SatelliteDesign(), **inp, engine="fortran")
     auto = run_physics(SatelliteDesign(), **inp)
     assert_engines_agree(auto, run_physics(SatelliteDesign(), **inp, engine="numba"))
-    # without numba: "numba" raises a clear ImportError, "auto" falls back to numpy
-    monkeypatch.setattr(physics, "_KERNEL", None)
-    monkeypatch.setitem(sys.modules, "numba", None)
-    monkeypatch.delitem(sys.modules, "twin.physics_kernel")
-    monkeypatch.delattr(twin, "physics_kernel")
+    # with the one switch off: "numba" raises a clear ImportError, "auto" runs numpy
+    monkeypatch.setattr(fastmath, "USE_NUMBA", False)
     with pytest.raises(ImportError, match="numba"):
         run_physics(SatelliteDesign(), **inp, engine="numba")
     assert_engines_agree(run_physics(SatelliteDesign(), **inp), auto)
 
 
-# --- the scalar transcriptions against the numpy model functions ---------------------------------
-def test_scalar_functions_mirror_the_numpy_models():
-    rng = np.random.default_rng(0)
-    n = 300
-    e = rng.uniform(0, 1e5, n)
-    fl = rng.uniform(0, 1e5, n)
-    np.testing.assert_allclose(
-        [pk.available_power_w(x, f, 60.0, 0.95, 0.97) for x, f in zip(e, fl)],
-        battery.available_power_w(e, fl, 60.0, 0.95, 0.97), rtol=1e-15)
-    demand, p_a = rng.uniform(0, 2e5, n), rng.uniform(0, 2e5, n)
-    ref = battery.dispatch(demand, p_a, e, 8e4, 60.0, 0.95, 0.96, 0.97)
-    got = np.array([pk.dispatch(*x, 8e4, 60.0, 0.95, 0.96, 0.97) for x in zip(demand, p_a, e)])
-    for j, key in enumerate(("energy_wh", "used_w", "curtailed_w", "conversion_loss_w",
-                             "battery_power_w", "battery_loss_w")):
-        np.testing.assert_allclose(got[:, j], ref[key], rtol=1e-15, atol=1e-9, err_msg=key)
-    p = rng.uniform(0, 1, n)
-    np.testing.assert_allclose([pk.throughput_fraction(x, 0.12, 3.0) for x in p],
-                               compute.throughput_fraction(p, 0.12, 3.0), rtol=1e-15)
-    budget = rng.uniform(-1e3, 1.5e5, n)
-    got = np.array([pk.throttle(b, 64.0, 1400.0, 400.0, 0.5) for b in budget])
-    ref = compute.throttle(budget, 64, 1400.0, 400.0, 0.5)
-    np.testing.assert_array_equal(got[:, 0], ref[0])
-    np.testing.assert_allclose(got[:, 1], ref[1], rtol=1e-15)
-    # thermal cap: random proposals and radiator temperatures around the limit
-    kw = {"gpu_power_w": 1400.0, "host_power_w_per_gpu": 400.0, "min_power_fraction": 0.5,
-          "max_gpu_temp_k": 358.15, "thermal_resistance_k_per_w": 0.03,
-          "radiating_w_per_k4": 1.5e-5, "heat_capacity_j_per_k": 1.7e6}
-    n_in, p_in = ref
-    t0 = rng.uniform(250, 330, n)
-    base = rng.uniform(0, 5e4, n)
-    ref = compute.thermal_cap(n_in, p_in, t0, base, 60.0, **kw)
-    tl_min = kw["max_gpu_temp_k"] - 0.03 * 1400.0 * 0.5
-    got = np.array([pk.thermal_cap(a, b, c, d, 60.0, *kw.values(), 1.5e-5 * tl_min ** 4)
-                    for a, b, c, d in zip(n_in, p_in, t0, base)])
-    assert ref[2].any() and not ref[2].all()
-    np.testing.assert_array_equal(got[:, 0], ref[0])
-    np.testing.assert_allclose(got[:, 1], ref[1], rtol=1e-12)
-    np.testing.assert_array_equal(got[:, 2].astype(bool), ref[2])
-    heat = rng.uniform(0, 3e5, n)
-    for c in (0.0, 1.7e6):
-        np.testing.assert_allclose(
-            [pk.end_temp_k(a, b, 1.5e-5, c, 60.0) for a, b in zip(t0, heat)],
-            thermal.end_temp_k(t0, heat, 1.5e-5, c, 60.0), rtol=1e-14)
+# --- each compiled model against its own uncompiled source ---------------------------------------
+@fastmath.kernel(cache=False)
+def _map_step(p_a, q_env, valid, reserve, energy, temp, prm, out):  # pragma: no cover
+    for i in range(p_a.shape[0]):
+        r = satellite.step(p_a[i], q_env[i], valid[i], reserve[i], energy[i], temp[i], prm)
+        out[i, 0], out[i, 1], out[i, 2], out[i, 3] = r[0], r[1], r[2], r[3]
+        out[i, 4], out[i, 5], out[i, 6], out[i, 7] = r[4], r[5], r[6], r[7]
+        out[i, 8], out[i, 9], out[i, 10], out[i, 11] = r[8], r[9], r[10], r[11]
+        out[i, 12], out[i, 13], out[i, 14], out[i, 15] = r[12], r[13], r[14], r[15]
 
 
-def test_eclipse_reserve_kernel_mirrors_the_numpy_model():
-    # the compiled reserve against twin.battery.eclipse_reserve_wh on the same deficit: runs
-    # at the start and end of the series, single-step runs, invalid steps, no run at all
+@fastmath.kernel(cache=False)
+def _map_environment(f, solar, s_r, cos_i, normal_r, iam, alt, prm, out):  # pragma: no cover
+    for i in range(f.shape[0]):
+        out[i, 0], out[i, 1], out[i, 2] = satellite.environment(
+            f[i], solar[i], s_r[i], cos_i[i], normal_r[i], iam[i], alt[i], prm)
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compiled_step_equals_its_numpy_source(name):
+    """satellite.step (battery, compute, thermal models) compiled per element vs on arrays."""
+    rng = np.random.default_rng(5)
+    n = 400
+    design = DESIGNS[name]
+    prm = stepper.step_params(design, 60.0)
+    p_a = rng.uniform(0, 2.5e5, n)
+    p_a[::9] = 0.0
+    q_env = rng.uniform(0, 3e4, n)
+    valid = rng.uniform(size=n) > 0.1
+    reserve = np.where(rng.uniform(size=n) > 0.5, rng.uniform(0, 5e4, n), -1.0)
+    energy = rng.uniform(0, 1.0, n) * prm.capacity_wh
+    temp = rng.uniform(230, 345, n)
+    got = np.empty((n, 16))
+    _map_step(p_a, q_env, valid, reserve, energy, temp, prm, got)
+    ref = satellite.step(p_a, q_env, valid, reserve, energy, temp, prm)
+    for j, value in enumerate(ref):
+        np.testing.assert_allclose(got[:, j], np.asarray(value, float) + 0 * p_a, rtol=1e-12,
+                                   atol=1e-9, err_msg=str(j))
+    if prm.gpus:
+        assert ref[14].any() and not ref[14].all()     # thermal cap both active and not
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compiled_environment_equals_its_numpy_source(name):
+    """satellite.environment (power and thermal models) compiled per element vs on arrays."""
+    rng = np.random.default_rng(6)
+    n = 400
+    prm = stepper.environment_params(DESIGNS[name])
+    f = np.clip(rng.uniform(-0.2, 1.2, n), 0, 1)
+    solar = rng.uniform(1310, 1410, n)
+    s = rng.normal(size=(n, 3))
+    s /= np.linalg.norm(s, axis=1)[:, None]
+    cos_i, normal_r = rng.uniform(0, 1, n), rng.uniform(-1, 1, n)
+    iam, alt = rng.uniform(0.8, 1, n), rng.uniform(300, 2000, n)
+    got = np.empty((n, 3))
+    _map_environment(f, solar, s[:, 0], cos_i, normal_r, iam, alt, prm, got)
+    ref = satellite.environment(f, solar, s[:, 0], cos_i, normal_r, iam, alt, prm)
+    for j, value in enumerate(ref):
+        np.testing.assert_allclose(got[:, j], value, rtol=1e-12, atol=1e-9, err_msg=str(j))
+
+
+def test_eclipse_reserve_kernel_equals_its_source():
+    """The reserve's backward pass compiled vs its uncompiled source, and against the
+    definition (sum of the rest of the current, or all of the next, run)."""
     rng = np.random.default_rng(11)
     p_array = rng.uniform(0.0, 2.0, (6, 300)) * 1e3
     p_array[:, ::7] = 0.0                          # single-step deficits
@@ -218,9 +250,18 @@ def test_eclipse_reserve_kernel_mirrors_the_numpy_model():
     p_array[2, -25:] = 0.0                         # a run cut by the end
     p_array[3] = 5e3                               # never a deficit
     valid = rng.uniform(size=p_array.shape) > 0.05
-    hk, eta_c, eta_dis, step = 900.0, 0.95, 0.96, 60.0
-    got = pk.eclipse_reserve_rows(p_array, valid, hk, eta_c, eta_dis, step)
-    d = np.maximum(hk - eta_c * p_array, 0.0) / eta_dis * (step / 3600.0)
-    ref = battery.eclipse_reserve_wh(np.where(valid, d, 0.0), axis=1)
-    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-9)
+    d = np.where(valid, battery.housekeeping_deficit_wh(900.0, p_array, 0.95, 0.96, 60.0), 0.0)
+    got = battery.reserve_rows(d, np.empty_like(d))
+    ref = battery.reserve_rows.py_func(d, np.empty_like(d))
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+    for i in range(d.shape[0]):                    # the definition, by brute force
+        for k in range(0, d.shape[1], 13):
+            j = k + 1
+            if not d[i, k] > 0:                    # outside a run: skip to the next run
+                while j < d.shape[1] and not d[i, j] > 0:
+                    j += 1
+            end = j
+            while end < d.shape[1] and d[i, end] > 0:
+                end += 1
+            assert got[i, k] == pytest.approx(d[i, j:end].sum(), rel=1e-12, abs=1e-12)
     assert (got[3] == 0).all() and got[1, 0] > 0

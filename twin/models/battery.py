@@ -23,8 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Seconds per hour: converts W x s to Wh.
-S_PER_H = 3600.0
+from ephemeris.fastmath import asfloat, kernel, model, where
+from twin.models.constants import S_PER_H
+
+#: Names of the flows :func:`bus_flows` returns, in order (the keys of :func:`dispatch`).
+FLOWS = ("energy_wh", "used_w", "curtailed_w", "conversion_loss_w", "battery_power_w",
+         "battery_loss_w")
 
 #: Relative shortfall of housekeeping power still counted as served: the reserve policy plans
 #: the battery down to the floor plus the eclipse reserve exactly, and round-off (~1e-12) must
@@ -32,6 +36,7 @@ S_PER_H = 3600.0
 HK_TOLERANCE = 1e-9
 
 
+@model
 def floor_wh(capacity_wh, max_depth_of_discharge):
     """Lowest allowed stored energy, E_floor = C (1 - DoD_max) [Wh].
 
@@ -55,6 +60,7 @@ def floor_wh(capacity_wh, max_depth_of_discharge):
     return capacity_wh * (1.0 - max_depth_of_discharge)
 
 
+@model
 def available_power_w(energy_wh, floor_wh, step_s, charge_efficiency, discharge_efficiency):
     """Bus-side power the battery can deliver over one step without going below ``floor_wh``.
 
@@ -78,11 +84,12 @@ def available_power_w(energy_wh, floor_wh, step_s, charge_efficiency, discharge_
     numpy.ndarray
         Power [W].
     """
-    x = (np.asarray(energy_wh, dtype=float) - floor_wh) * (S_PER_H / step_s)
-    return np.where(x > 0.0, discharge_efficiency * x, x / charge_efficiency)
+    x = (asfloat(energy_wh) - floor_wh) * (S_PER_H / step_s)
+    return where(x > 0.0, discharge_efficiency * x, x / charge_efficiency)
 
 
-def dispatch(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion_efficiency,
+@model
+def bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion_efficiency,
              charge_efficiency, discharge_efficiency):
     """One step of the power bus: serve ``demand_w`` from the array first, charge the battery
     with any surplus up to capacity (the rest is curtailed), cover any deficit from the battery.
@@ -110,10 +117,10 @@ def dispatch(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion
 
     Returns
     -------
-    dict of numpy.ndarray
-        ``energy_wh`` (end of step) [Wh], ``used_w`` (drawn from the array) [W],
-        ``curtailed_w`` [W], ``conversion_loss_w`` [W], ``battery_power_w`` (terminal, bus
-        side, + charge) [W], ``battery_loss_w`` [W].
+    tuple of numpy.ndarray (or floats)
+        In the order of :data:`FLOWS`: ``energy_wh`` (end of step) [Wh], ``used_w`` (drawn
+        from the array) [W], ``curtailed_w`` [W], ``conversion_loss_w`` [W],
+        ``battery_power_w`` (terminal, bus side, + charge) [W], ``battery_loss_w`` [W].
 
     References
     ----------
@@ -125,16 +132,71 @@ def dispatch(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion
     headroom_w = (capacity_wh - e) * (S_PER_H / step_s / charge_efficiency)
     charge = np.minimum(np.maximum(net, 0.0), np.maximum(headroom_w, 0.0))
     discharge = np.maximum(-net, 0.0) / discharge_efficiency
-    used = np.where(net >= 0.0, (demand_w + charge) / conversion_efficiency, array_power_w)
-    return {
-        "energy_wh": e + (charge_efficiency * charge - discharge) * (step_s / S_PER_H),
-        "used_w": used,
-        "curtailed_w": array_power_w - used,
-        "conversion_loss_w": (1.0 - conversion_efficiency) * used,
-        "battery_power_w": charge - discharge_efficiency * discharge,
-        "battery_loss_w": (1.0 - charge_efficiency) * charge
-                          + (1.0 - discharge_efficiency) * discharge,
-    }
+    used = where(net >= 0.0, (demand_w + charge) / conversion_efficiency, array_power_w)
+    return (e + (charge_efficiency * charge - discharge) * (step_s / S_PER_H),
+            used,
+            array_power_w - used,
+            (1.0 - conversion_efficiency) * used,
+            charge - discharge_efficiency * discharge,
+            (1.0 - charge_efficiency) * charge + (1.0 - discharge_efficiency) * discharge)
+
+
+def dispatch(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion_efficiency,
+             charge_efficiency, discharge_efficiency):
+    """:func:`bus_flows` as a dict keyed by :data:`FLOWS` (``energy_wh``, ``used_w``,
+    ``curtailed_w``, ``conversion_loss_w``, ``battery_power_w``, ``battery_loss_w``)."""
+    return dict(zip(FLOWS, bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s,
+                                     conversion_efficiency, charge_efficiency,
+                                     discharge_efficiency)))
+
+
+@model
+def housekeeping_deficit_wh(housekeeping_w, array_power_w, conversion_efficiency,
+                            discharge_efficiency, step_s):
+    """Energy the battery must supply in a step to carry housekeeping alone [Wh].
+
+    d = max(P_hk - eta_c P_a, 0) / eta_dis * dt / 3600.
+
+    Parameters
+    ----------
+    housekeeping_w : float
+        Housekeeping (bus) load P_hk [W].
+    array_power_w : array_like
+        Array DC power P_a [W].
+    conversion_efficiency, discharge_efficiency : float
+        eta_c and eta_dis [1].
+    step_s : float
+        Time step [s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Deficit d [Wh].
+    """
+    return np.maximum(housekeeping_w - conversion_efficiency * array_power_w, 0.0) \
+        / discharge_efficiency * (step_s / S_PER_H)
+
+
+@kernel
+def reserve_rows(deficit_wh, out):  # pragma: no cover - compiled
+    """:func:`eclipse_reserve_wh` of each row of ``deficit_wh`` (n, T), into ``out`` (n, T).
+
+    One backward pass per row: T_k = d_k at the end of a run of d > 0 (a step whose next step
+    has d = 0, or the last step), else d_k + T_{k+1} (outside a run T_{k+1} is the whole next
+    run); the reserve is max(T_k - d_k, 0)."""
+    n, n_t = deficit_wh.shape
+    for i in range(n):
+        total = 0.0
+        d_next = 0.0
+        for k in range(n_t - 1, -1, -1):
+            d = deficit_wh[i, k]
+            if d > 0.0 and not d_next > 0.0:          # k ends a run
+                total = d
+            else:
+                total = d + total
+            out[i, k] = max(total - d, 0.0)
+            d_next = d
+    return out
 
 
 def eclipse_reserve_wh(deficit_wh, axis=-1):
@@ -142,11 +204,11 @@ def eclipse_reserve_wh(deficit_wh, axis=-1):
     deficit steps (look-ahead along ``axis``), excluding the step itself.
 
     With d_k >= 0 the storage energy needed at step k (e.g. housekeeping not covered by the
-    array), a "run" is a maximal stretch of consecutive steps with d > 0 (an eclipse).  The
-    reserve at step k is the sum of d_j over j > k up to the end of the run containing k, or,
-    outside a run, over the whole next run.  Steps beyond the end of the array are not seen
-    (a run cut by the end of the chunk counts only its part inside).  Fully vectorised:
-    reverse cumulative sums and a reverse running minimum of run-end indices.
+    array, :func:`housekeeping_deficit_wh`), a "run" is a maximal stretch of consecutive steps
+    with d > 0 (an eclipse).  The reserve at step k is the sum of d_j over j > k up to the end
+    of the run containing k, or, outside a run, over the whole next run.  Steps beyond the end
+    of the array are not seen (a run cut by the end of the chunk counts only its part
+    inside).  Computed by one backward pass per series (:func:`reserve_rows`).
 
     Parameters
     ----------
@@ -160,15 +222,7 @@ def eclipse_reserve_wh(deficit_wh, axis=-1):
     numpy.ndarray
         Reserve [Wh], same shape as ``deficit_wh``.
     """
-    d = np.moveaxis(np.asarray(deficit_wh, dtype=float), axis, 0)
-    n_t = d.shape[0]
-    pad = np.zeros((2,) + d.shape[1:])
-    rc = np.concatenate([np.cumsum(d[::-1], axis=0)[::-1], pad])      # rc[k] = sum_{j>=k} d_j
-    pos = d > 0.0
-    nxt = np.concatenate([pos[1:], np.zeros((1,) + d.shape[1:], bool)])
-    idx = np.arange(n_t).reshape((n_t,) + (1,) * (d.ndim - 1))
-    end = np.where(pos & ~nxt, idx, n_t)                               # index of each run end
-    next_end = np.minimum.accumulate(end[::-1], axis=0)[::-1]
-    after = np.take_along_axis(rc, next_end + 1, axis=0)
-    reserve = rc[:n_t] - after - d
-    return np.moveaxis(np.maximum(reserve, 0.0), 0, axis)
+    d = np.moveaxis(np.asarray(deficit_wh, dtype=float), axis, -1)
+    rows = np.ascontiguousarray(d.reshape(-1, d.shape[-1]) if d.ndim else d.reshape(1, 1))
+    out = reserve_rows(rows, np.empty_like(rows))
+    return np.moveaxis(out.reshape(d.shape), -1, axis)

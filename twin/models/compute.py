@@ -5,17 +5,21 @@ the radiator's heat budget into the same two numbers.
 Throughput is counted in GB300-equivalents: one Blackwell Ultra GPU at its rated 1.4 kW
 delivering its rated dense throughput (15 PFLOPS FP4, 5 FP8, 2.5 BF16) is 1.
 
-All functions are pure and vectorised over satellites (and time where it applies).
+All functions are pure and vectorised over satellites (and time where it applies), and are
+compiled for scalars inside the time loop (:mod:`ephemeris.fastmath`).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from ephemeris.fastmath import any_true, asfloat, model, power, where
 
 #: Small tolerance, in GPU-equivalents, for floor() of budgets that land on a whole number of
 #: GPUs up to rounding (avoids flicker of one GPU; the overshoot is < 1e-6 W).
 _COUNT_TOL = 1e-9
 
 
+@model
 def throughput_fraction(power_fraction, idle_fraction=0.12, exponent=3.0):
     r"""DVFS curve: throughput of one GPU relative to its rating, at a fraction of rated power.
 
@@ -59,11 +63,12 @@ def throughput_fraction(power_fraction, idle_fraction=0.12, exponent=3.0):
        of board power and falls faster below ~50 %.  The functional form (cubic dynamic power
        over a static floor) is an assumption calibrated to that range.
     """
-    p = np.asarray(power_fraction, dtype=float)
+    p = asfloat(power_fraction)
     x = np.maximum(p - idle_fraction, 0.0) / (1.0 - idle_fraction)
-    return np.minimum(x, 1.0) ** (1.0 / exponent)
+    return power(np.minimum(x, 1.0), 1.0 / exponent)
 
 
+@model
 def power_fraction_for_throughput(throughput, idle_fraction=0.12, exponent=3.0):
     """Inverse of :func:`throughput_fraction`: p = i + (1 - i) x^gamma [1].
 
@@ -81,10 +86,11 @@ def power_fraction_for_throughput(throughput, idle_fraction=0.12, exponent=3.0):
     numpy.ndarray
         Power fraction [1].
     """
-    x = np.clip(np.asarray(throughput, dtype=float), 0.0, 1.0)
+    x = np.minimum(np.maximum(asfloat(throughput), 0.0), 1.0)
     return idle_fraction + (1.0 - idle_fraction) * x ** exponent
 
 
+@model
 def payload_power_w(gpus_on, power_fraction, gpu_power_w, host_power_w_per_gpu):
     """Payload power: GPUs that are on at their power fraction plus their hosts [W].
 
@@ -109,6 +115,7 @@ def payload_power_w(gpus_on, power_fraction, gpu_power_w, host_power_w_per_gpu):
     return gpus_on * (power_fraction * gpu_power_w + host_power_w_per_gpu)
 
 
+@model
 def throttle(payload_budget_w, gpus, gpu_power_w, host_power_w_per_gpu, min_power_fraction):
     """Throttling rule: the GPUs on and the per-GPU power fraction that fit a payload budget.
 
@@ -151,11 +158,12 @@ def throttle(payload_budget_w, gpus, gpu_power_w, host_power_w_per_gpu, min_powe
     per_gpu_min = min_power_fraction * gpu_power_w + host_power_w_per_gpu
     n = np.minimum(np.floor(b / per_gpu_min + _COUNT_TOL), float(gpus))
     p = (b / np.maximum(n, 1.0) - host_power_w_per_gpu) / gpu_power_w
-    p = np.where(n > 0.0, np.minimum(np.maximum(p, min_power_fraction), 1.0), 0.0)
+    p = where(n > 0.0, np.minimum(np.maximum(p, min_power_fraction), 1.0), 0.0)
     return n, p
 
 
-def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, *, gpu_power_w,
+@model
+def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, gpu_power_w,
                 host_power_w_per_gpu, min_power_fraction, max_gpu_temp_k,
                 thermal_resistance_k_per_w, radiating_w_per_k4, heat_capacity_j_per_k,
                 iterations=4):
@@ -235,18 +243,18 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, *
     n_th = np.floor(np.maximum(room_min, 0.0) / per_gpu_min + _COUNT_TOL)
     # start-of-step condition T0 + R p P <= T_max (1 mK tolerance against rounding)
     p_start = (max_gpu_temp_k - t0) / rp
-    n = np.where(p_start >= p_min - 1e-3 / rp, np.minimum(n_in, n_th), 0.0)
+    n = where(p_start >= p_min - 1e-3 / rp, np.minimum(n_in, n_th), 0.0)
     p_hi = np.maximum(np.minimum(p_in, p_start), p_min)
     tl = max_gpu_temp_k - rp * p_hi
     tl2 = tl * tl
     g_hi = c_dt * (tl - t0) + k * tl2 * tl2 - base_heat_w - n * (p_hi * gpu_power_w
                                                                  + host_power_w_per_gpu)
-    ok_hi = (g_hi >= 0.0) | (n <= 0.0)
+    short = (g_hi < 0.0) & (n > 0.0)            # p_hi overheats: solve g(p, n) = 0
     p = p_hi
-    if not ok_hi.all():
+    if any_true(short):
         # g convex and decreasing in p: Newton from p_min climbs to the root, all iterates
         # feasible (g >= 0).
-        q = np.full(np.shape(p_hi), float(p_min))
+        q = p_hi * 0.0 + p_min
         for _ in range(iterations):
             tl = max_gpu_temp_k - rp * q
             tl3 = tl * tl * tl
@@ -254,7 +262,7 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, *
                 - n * (q * gpu_power_w + host_power_w_per_gpu)
             dg = -rp * (c_dt + 4.0 * k * tl3) - n * gpu_power_w
             q = np.minimum(np.maximum(q - g / dg, p_min), p_hi)
-        p = np.where(ok_hi, p_hi, q)
-    p = np.where(n > 0.0, p, 0.0)
+        p = where(short, q, p_hi)
+    p = where(n > 0.0, p, 0.0)
     limited = (n < n_in) | (p < p_in)
     return n, p, limited

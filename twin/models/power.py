@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.models.thermal import (
+from ephemeris.fastmath import asfloat, model
+from twin.models.constants import (
     EARTH_ALBEDO,
     EARTH_IR_W_M2,
-    EARTH_RADIUS_KM,
+    SOLAR_CONSTANT_W_M2,
     STEFAN_BOLTZMANN_W_M2_K4,
     ZERO_C_K,
-    earth_view_factor_sum,
 )
-
-#: Total solar irradiance at 1 au [W/m^2] (Kopp & Lean 2011, Geophys. Res. Lett. 38, L01706:
-#: 1360.8 +/- 0.5 W/m^2 at solar minimum; IAU 2015 Resolution B3 nominal 1361 W/m^2).
-SOLAR_CONSTANT_W_M2 = 1361.0
+from twin.models.constants import EARTH_MEAN_RADIUS_KM as EARTH_RADIUS_KM
+from twin.models.thermal import earth_view_factor_sum
 
 #: Array pointing modes understood by :func:`array_normal_rsw`.
 POINTING_MODES = ("sun-tracking", "single-axis", "body-fixed")
 
 
+@model
 def irradiance_w_m2(sunlit_fraction, sun_distance_au, solar_constant_w_m2=SOLAR_CONSTANT_W_M2):
     r"""Solar irradiance on a surface facing the Sun, at the satellite.
 
@@ -50,8 +49,8 @@ def irradiance_w_m2(sunlit_fraction, sun_distance_au, solar_constant_w_m2=SOLAR_
     .. [1] G. Kopp and J. L. Lean, "A new, lower value of total solar irradiance: Evidence and
        climate significance", Geophys. Res. Lett. 38, L01706, 2011.
     """
-    r = np.asarray(sun_distance_au, dtype=float)
-    return solar_constant_w_m2 / (r * r) * np.asarray(sunlit_fraction, dtype=float)
+    r = asfloat(sun_distance_au)
+    return solar_constant_w_m2 / (r * r) * asfloat(sunlit_fraction)
 
 
 def array_normal_rsw(pointing, sun_rsw, normal_rsw=(0.0, 0.0, 1.0)):
@@ -167,6 +166,7 @@ def incidence_modifier(cos_incidence, refractive_index=1.526, extinction_per_m=4
                    0.0, 1.0)
 
 
+@model
 def cell_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference_temp_c=28.0,
                     degradation_per_year=0.0, years=0.0):
     r"""Cell conversion efficiency at temperature and age.
@@ -201,11 +201,12 @@ def cell_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference_tem
     .. [2] Temperature coefficient of triple-junction cells about -0.2 to -0.3 %/K relative;
        degradation in LEO 0.2-0.5 %/yr (NASA NTRS 20030068268).  See docs/models.md.
     """
-    t = np.asarray(cell_temp_c, dtype=float)
+    t = asfloat(cell_temp_c)
     eff = efficiency_ref * (1.0 + temp_coeff_per_k * (t - reference_temp_c))
     return np.maximum(eff * (1.0 - degradation_per_year) ** years, 0.0)
 
 
+@model
 def array_power_w(irradiance_w_m2, cos_incidence, area_m2, efficiency, packing_factor=1.0,
                   incidence_modifier=1.0):
     r"""DC power of the array at its maximum power point.
@@ -240,6 +241,7 @@ def array_power_w(irradiance_w_m2, cos_incidence, area_m2, efficiency, packing_f
         * incidence_modifier
 
 
+@model
 def cell_temp_c(irradiance_w_m2, cos_incidence, efficiency_ref, temp_coeff_per_k,
                 reference_temp_c, degradation_factor, packing_factor, absorptivity,
                 emissivity_front, emissivity_back, earth_flux_w_m2=0.0, incidence_modifier=1.0,
@@ -315,6 +317,7 @@ def cell_temp_c(irradiance_w_m2, cos_incidence, efficiency_ref, temp_coeff_per_k
     return t - ZERO_C_K
 
 
+@model
 def array_earth_flux_w_m2(normal_r, alt_km, solar_w_m2, sun_r, absorptivity, emissivity_front,
                           emissivity_back, albedo=EARTH_ALBEDO, earth_ir_w_m2=EARTH_IR_W_M2):
     r"""Earth IR and albedo absorbed by both faces of the array, per unit array area.
@@ -353,9 +356,9 @@ def array_earth_flux_w_m2(normal_r, alt_km, solar_w_m2, sun_r, absorptivity, emi
     ----------
     .. [1] Gilmore 2002, ch. 2.
     """
-    big_h = 1.0 + np.asarray(alt_km, dtype=float) / EARTH_RADIUS_KM
-    f_sum = earth_view_factor_sum(alt_km, normal_r)
-    f_diff = np.asarray(normal_r, dtype=float) / (big_h * big_h)       # F_back - F_front
+    big_h = 1.0 + asfloat(alt_km) / EARTH_RADIUS_KM
+    f_sum = earth_view_factor_sum(alt_km, normal_r, EARTH_RADIUS_KM)
+    f_diff = asfloat(normal_r) / (big_h * big_h)                        # F_back - F_front
     alb = absorptivity * solar_w_m2 * albedo * np.maximum(sun_r, 0.0)
     return (0.5 * (emissivity_front + emissivity_back) * earth_ir_w_m2 + alb) * f_sum \
         + 0.5 * (emissivity_back - emissivity_front) * earth_ir_w_m2 * f_diff

@@ -18,26 +18,42 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Stefan-Boltzmann constant [W/(m^2 K^4)] (CODATA 2018, exact in the 2019 SI).
-STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8
-
-#: Mean Earth radius used for view factors [km] (IUGG mean radius R1; the Earth is a sphere here).
-EARTH_RADIUS_KM = 6371.0088
-
-#: Earth's outgoing long-wave radiation, orbit-average design value [W/m^2]
-#: (Gilmore, Spacecraft Thermal Control Handbook Vol. 1, 2nd ed., 2002, ch. 2: 237 +/- 21 W/m^2).
-EARTH_IR_W_M2 = 237.0
-
-#: Earth's Bond albedo, orbit-average design value [1] (Gilmore 2002, ch. 2: 0.30).
-EARTH_ALBEDO = 0.30
-
-#: 0 degC in kelvin.
-ZERO_C_K = 273.15
+from ephemeris.fastmath import asfloat, atan2, model, where
+from twin.models.constants import (
+    EARTH_ALBEDO,
+    EARTH_IR_W_M2,
+    STEFAN_BOLTZMANN_W_M2_K4,
+    ZERO_C_K,
+)
+from twin.models.constants import EARTH_MEAN_RADIUS_KM as EARTH_RADIUS_KM
 
 #: Radiator orientations understood by :func:`radiator_face_geometry`.
 RADIATOR_ORIENTATIONS = ("edge-on", "edge-on-vertical", "zenith")
 
+#: Integer codes of :data:`RADIATOR_ORIENTATIONS` (what the compiled models take).
+ORIENTATION_CODES = {name: i for i, name in enumerate(RADIATOR_ORIENTATIONS)}
+_EDGE_ON, _EDGE_ON_VERTICAL, _ZENITH = 0, 1, 2
 
+__all__ = ["STEFAN_BOLTZMANN_W_M2_K4", "EARTH_RADIUS_KM", "EARTH_IR_W_M2", "EARTH_ALBEDO",
+           "ZERO_C_K", "RADIATOR_ORIENTATIONS", "ORIENTATION_CODES", "orientation_code",
+           "earth_view_factor_sum", "earth_view_factor", "radiator_face_geometry",
+           "face_environment_flux_w_m2", "radiator_view_factors", "radiator_environment_heat_w",
+           "radiating_conductance_w_per_k4", "steady_state_temp_k", "heat_for_end_temp_w",
+           "end_temp_k", "gpu_temp_k"]
+
+
+def orientation_code(orientation):
+    """The integer code of a radiator orientation (a name of :data:`RADIATOR_ORIENTATIONS`, or
+    already a code)."""
+    if isinstance(orientation, str):
+        if orientation not in ORIENTATION_CODES:
+            raise ValueError(f"orientation={orientation!r} is not supported; allowed: "
+                             f"{', '.join(RADIATOR_ORIENTATIONS)}")
+        return ORIENTATION_CODES[orientation]
+    return int(orientation)
+
+
+@model
 def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
     r"""Sum of the Earth view factors of the two faces of a flat plate, F(c) + F(-c).
 
@@ -91,15 +107,15 @@ def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_
     .. [2] D. G. Gilmore (ed.), *Spacecraft Thermal Control Handbook*, Vol. 1, 2nd ed., The
        Aerospace Press, 2002, ch. 2 (Earth view factors of flat plates in orbit).
     """
-    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
+    big_h = 1.0 + asfloat(alt_km) / earth_radius_km
     inv_h2 = 1.0 / (big_h * big_h)
     root = np.sqrt((big_h - 1.0) * (big_h + 1.0))                    # sqrt(H^2 - 1)
     a = np.minimum(np.abs(cos_nadir_angle), 1.0)
     a2 = a * a
     q = np.sqrt(np.maximum(1.0 - a2 / inv_h2, 0.0))                  # sqrt(1 - H^2 a^2)
-    partial = 1.0 - (2.0 / np.pi) * (np.arctan2(root, q) - a * inv_h2 * np.arctan2(root * a, q)
+    partial = 1.0 - (2.0 / np.pi) * (atan2(root, q) - a * inv_h2 * atan2(root * a, q)
                                      + root * q * inv_h2)
-    return np.where(a2 >= inv_h2, a * inv_h2, partial)
+    return where(a2 >= inv_h2, a * inv_h2, partial)
 
 
 def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
@@ -143,8 +159,8 @@ def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
        section B (planar element to sphere, tilted), http://www.thermalradiation.net.
     .. [2] Gilmore 2002, ch. 2.
     """
-    c = np.clip(np.asarray(cos_nadir_angle, dtype=float), -1.0, 1.0)
-    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
+    c = np.clip(asfloat(cos_nadir_angle), -1.0, 1.0)
+    big_h = 1.0 + asfloat(alt_km) / earth_radius_km
     total = earth_view_factor_sum(alt_km, c, earth_radius_km)
     return np.maximum(0.5 * (total + c / (big_h * big_h)), 0.0)
 
@@ -274,8 +290,8 @@ def radiator_view_factors(orientation, two_sided, sun_r, alt_km,
 
     Parameters
     ----------
-    orientation : str
-        One of :data:`RADIATOR_ORIENTATIONS`.
+    orientation : str or int
+        One of :data:`RADIATOR_ORIENTATIONS` or its code (:data:`ORIENTATION_CODES`).
     two_sided : bool
         Whether both faces radiate.
     sun_r : array_like
@@ -292,22 +308,27 @@ def radiator_view_factors(orientation, two_sided, sun_r, alt_km,
     sun_cos : numpy.ndarray or float
         Sum of the faces' max(0, cos(Sun incidence)) [1].
     """
-    s_r = np.asarray(sun_r, dtype=float)
-    big_h = 1.0 + np.asarray(alt_km, dtype=float) / earth_radius_km
-    inv_h2 = 1.0 / (big_h * big_h)
-    if orientation == "edge-on":
-        c = np.sqrt(np.maximum(1.0 - s_r * s_r, 0.0))
-        total = earth_view_factor_sum(alt_km, c, earth_radius_km)
-        return (total if two_sided else 0.5 * (total + c * inv_h2)), 0.0
-    if orientation == "edge-on-vertical":
-        total = earth_view_factor_sum(alt_km, 0.0, earth_radius_km)
-        return (total if two_sided else 0.5 * total) + 0.0 * s_r, 0.0
-    if orientation == "zenith":
+    return _radiator_view_factors(orientation_code(orientation), two_sided, asfloat(sun_r),
+                                  asfloat(alt_km), earth_radius_km)
+
+
+@model
+def _radiator_view_factors(code, two_sided, sun_r, alt_km, earth_radius_km):
+    """:func:`radiator_view_factors` on an orientation code (the compiled models' form)."""
+    if code == _ZENITH:
+        big_h = 1.0 + alt_km / earth_radius_km
+        zero = 0.0 * sun_r
         if two_sided:
-            return inv_h2 + 0.0 * s_r, np.abs(s_r)
-        return 0.0 * s_r + 0.0 * inv_h2, np.maximum(s_r, 0.0)
-    raise ValueError(f"orientation={orientation!r} is not supported; allowed: "
-                     f"{', '.join(RADIATOR_ORIENTATIONS)}")
+            return 1.0 / (big_h * big_h) + zero, np.abs(sun_r)
+        return zero + 0.0 * big_h, np.maximum(sun_r, 0.0)
+    # edge-on: the face looks as close to nadir as containing the Sun line allows;
+    # edge-on-vertical: both normals horizontal (c = 0)
+    c = np.sqrt(np.maximum(1.0 - sun_r * sun_r, 0.0)) if code == _EDGE_ON else 0.0 * sun_r
+    total = earth_view_factor_sum(alt_km, c, earth_radius_km)
+    if two_sided:
+        return total, 0.0 * sun_r
+    big_h = 1.0 + alt_km / earth_radius_km
+    return 0.5 * (total + c / (big_h * big_h)), 0.0 * sun_r
 
 
 def radiator_environment_heat_w(orientation, two_sided, area_m2, absorptivity, emissivity,
@@ -320,17 +341,15 @@ def radiator_environment_heat_w(orientation, two_sided, area_m2, absorptivity, e
 
     .. math::
 
-        Q_{env} = A\left[lpha S f_{sun}\sum\max(0,\cos	heta_i)
-            + \left(lpha S a \max(0, s_r) + arepsilon E_{IR}
-ight)\sum F_i
-ight]
+        Q_{env} = A\left[\alpha S f_{sun}\sum\max(0,\cos\theta_i)
+            + \left(\alpha S a \max(0, s_r) + \varepsilon E_{IR}\right)\sum F_i\right]
 
     with the sums from :func:`radiator_view_factors`.
 
     Parameters
     ----------
-    orientation : str
-        One of :data:`RADIATOR_ORIENTATIONS` (see :func:`radiator_face_geometry`).
+    orientation : str or int
+        One of :data:`RADIATOR_ORIENTATIONS` (see :func:`radiator_face_geometry`) or its code.
     two_sided : bool
         Whether both faces radiate (and absorb).
     area_m2 : float
@@ -357,14 +376,26 @@ ight]
     ----------
     .. [1] Gilmore 2002, ch. 2; Fortescue et al. 2011, Table 11.3 (coatings).
     """
-    view, sun_cos = radiator_view_factors(orientation, two_sided, sun_r, alt_km)
+    return _radiator_environment_heat_w(
+        orientation_code(orientation), two_sided, area_m2, absorptivity, emissivity,
+        asfloat(sun_r), asfloat(alt_km), asfloat(sunlit_fraction), asfloat(solar_w_m2), albedo,
+        earth_ir_w_m2, EARTH_RADIUS_KM)
+
+
+@model
+def _radiator_environment_heat_w(code, two_sided, area_m2, absorptivity, emissivity, sun_r,
+                                 alt_km, sunlit_fraction, solar_w_m2, albedo, earth_ir_w_m2,
+                                 earth_radius_km):
+    """:func:`radiator_environment_heat_w` on an orientation code (the compiled models' form)."""
+    view, sun_cos = _radiator_view_factors(code, two_sided, sun_r, alt_km, earth_radius_km)
     q = (absorptivity * albedo * solar_w_m2 * np.maximum(sun_r, 0.0)
          + emissivity * earth_ir_w_m2) * view
-    if orientation == "zenith":
+    if code == _ZENITH:
         q = q + absorptivity * solar_w_m2 * sunlit_fraction * sun_cos
     return area_m2 * q
 
 
+@model
 def radiating_conductance_w_per_k4(area_m2, emissivity, sides=2):
     """Radiative 'conductance' to a 0 K sink, k = eps * sigma * A * sides [W/K^4].
 
@@ -389,6 +420,7 @@ def radiating_conductance_w_per_k4(area_m2, emissivity, sides=2):
     return emissivity * STEFAN_BOLTZMANN_W_M2_K4 * area_m2 * sides
 
 
+@model
 def steady_state_temp_k(heat_w, radiating_w_per_k4):
     r"""Steady-state temperature of an isothermal radiator [K].
 
@@ -413,6 +445,7 @@ def steady_state_temp_k(heat_w, radiating_w_per_k4):
     return (np.maximum(heat_w, 0.0) / radiating_w_per_k4) ** 0.25
 
 
+@model
 def heat_for_end_temp_w(end_temp_k, start_temp_k, radiating_w_per_k4, heat_capacity_j_per_k,
                         step_s):
     r"""Heat input [W] that brings the lumped node from ``start_temp_k`` to ``end_temp_k`` in one
@@ -439,11 +472,12 @@ def heat_for_end_temp_w(end_temp_k, start_temp_k, radiating_w_per_k4, heat_capac
     numpy.ndarray
         Heat input [W].
     """
-    t1 = np.asarray(end_temp_k, dtype=float)
+    t1 = asfloat(end_temp_k)
     t1_2 = t1 * t1
     return heat_capacity_j_per_k / step_s * (t1 - start_temp_k) + radiating_w_per_k4 * t1_2 * t1_2
 
 
+@model
 def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, step_s,
                iterations=4):
     r"""Backward-Euler step of the lumped radiator node: solve for T_1
@@ -486,7 +520,7 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
     """
     c_dt = heat_capacity_j_per_k / step_s
     rhs = np.maximum(heat_w, 0.0) + c_dt * start_temp_k
-    t = (rhs / radiating_w_per_k4) ** 0.25
+    t = np.sqrt(np.sqrt(rhs / radiating_w_per_k4))         # (rhs/k)^(1/4), cheaper than pow
     if c_dt > 1e-9:                       # below this the linear term cannot matter
         t = np.minimum(t, rhs / c_dt)
     t = np.maximum(t, 1e-3)
@@ -498,6 +532,7 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
     return t
 
 
+@model
 def gpu_temp_k(radiator_temp_k, gpu_power_w_each, thermal_resistance_k_per_w):
     """GPU junction temperature: coolant (radiator node) temperature plus the rise across the
     cold plate and loop, T_gpu = T_rad + R_th * P_gpu [K].

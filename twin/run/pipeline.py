@@ -26,11 +26,11 @@ import xarray as xr
 from ephemeris import geometry_kernel, j2
 from ephemeris.geometry import EARTH_RADIUS_KM, GEOMETRY_OUTPUTS, PROPAGATORS, chunk_geometry
 from ephemeris.propagate import describe_errors, warn_errors
-from twin.run import pool, summary, summary_kernel
+from twin.run import pool, stepper, summary, summary_kernel
 from twin.run.stepper import SUMMARY_VARIABLES, run_physics
 
 # the compiled kernels a chunk uses, loaded before the pool forks its workers
-for _warm_up in (geometry_kernel.warm_up, j2.warm_up, summary_kernel.warm_up):
+for _warm_up in (geometry_kernel.warm_up, j2.warm_up, summary_kernel.warm_up, stepper.warm_up):
     pool.register_warm_up(_warm_up)
 
 #: Time series the per-orbit summary reads from the physics (besides the sunlit fraction).

@@ -1,0 +1,225 @@
+"""One satellite composed from its parts: the state-independent environment of a step and the
+control decision and state update of one time step.
+
+Both are written once from the part models (:mod:`twin.models.power`, :mod:`.thermal`,
+:mod:`.battery`, :mod:`.compute`) and run two ways (:mod:`ephemeris.fastmath`): as numpy on
+arrays of satellites (the reference loop of :func:`twin.run.stepper.run_physics`) and compiled
+for one satellite and step inside the kernels of :mod:`twin.run.stepper_kernel`.  The design's
+numbers arrive as two named structures, :class:`EnvironmentParams` and :class:`StepParams`
+(plain floats, so one compiled specialisation serves every design).
+
+The step (k covers [t_k, t_k + dt)):
+
+* housekeeping is served first, from the array and then the battery down to the
+  depth-of-discharge floor; a satellite that cannot power it is *dark* for the step (nothing is
+  served; any array power charges the battery), as is one whose orbit state is not valid;
+* the payload gets what remains of the array plus the battery down to the policy floor
+  ("greedy": the DoD floor; "reserve": the DoD floor plus the eclipse reserve), turned into GPUs
+  on and a per-GPU power cap by :func:`twin.models.compute.throttle`;
+* then no more than keeps the GPUs at or below their limit at the start and end of the step
+  (:func:`twin.models.compute.thermal_cap`);
+* the bus dispatch (:func:`twin.models.battery.bus_flows`) and one backward-Euler step of the
+  radiator node (:func:`twin.models.thermal.end_temp_k`) update the state; where the orbit
+  state is not valid the radiator temperature holds.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ephemeris.fastmath import model, where
+from twin.models import battery, compute, power, thermal
+from twin.models.constants import ZERO_C_K
+
+class EnvironmentParams(NamedTuple):
+    """The design's numbers that the environment of a step needs (see
+    :class:`twin.SolarArray`, :class:`twin.Radiator` for meanings and units)."""
+
+    area_m2: float
+    packing_factor: float
+    efficiency: float
+    temp_coeff_per_k: float
+    reference_temp_c: float
+    degradation_per_year: float
+    years_in_orbit: float
+    degradation_factor: float
+    absorptivity: float
+    emissivity_front: float
+    emissivity_back: float
+    radiator_orientation: int          # thermal.ORIENTATION_CODES
+    radiator_two_sided: bool
+    radiator_area_m2: float
+    radiator_absorptivity: float
+    radiator_emissivity: float
+    albedo: float
+    earth_ir_w_m2: float
+    earth_radius_km: float
+
+
+class StepParams(NamedTuple):
+    """The design's numbers that one time step needs; every field a float (``gpus`` too)."""
+
+    step_s: float
+    capacity_wh: float
+    floor_wh: float
+    conversion_efficiency: float
+    charge_efficiency: float
+    discharge_efficiency: float
+    housekeeping_w: float
+    radiating_w_per_k4: float
+    heat_capacity_j_per_k: float
+    gpus: float
+    gpu_power_w: float
+    host_power_w_per_gpu: float
+    min_power_fraction: float
+    max_gpu_temp_k: float
+    thermal_resistance_k_per_w: float
+    idle_fraction: float
+    dvfs_exponent: float
+
+
+@model
+def environment(sunlit_fraction, solar_w_m2, sun_r, cos_incidence, normal_r, iam, alt_km, prm):
+    """The state-independent inputs of one step: array power, cell temperature and the heat the
+    radiator absorbs from the environment.
+
+    Parameters
+    ----------
+    sunlit_fraction : array_like
+        Fraction of the solar disc visible [1].
+    solar_w_m2 : array_like
+        Unshadowed solar irradiance at the satellite, S_0 / r^2 [W/m^2].
+    sun_r : array_like
+        Radial component of the unit vector to the Sun [1].
+    cos_incidence : array_like
+        Cosine of the Sun's incidence on the cell face [1] (1 for a sun-tracking array).
+    normal_r : array_like
+        Radial component of the cell-face normal [1] (``sun_r`` for a sun-tracking array).
+    iam : array_like
+        Cover-glass incidence-angle modifier [1].
+    alt_km : array_like
+        Altitude [km].
+    prm : EnvironmentParams
+        The design.
+
+    Returns
+    -------
+    array_power_w : numpy.ndarray
+        Array DC power at the maximum power point [W].
+    cell_temp_c : numpy.ndarray
+        Cell temperature [degC].
+    environment_heat_w : numpy.ndarray
+        Solar, albedo and Earth-IR heat absorbed by the radiator [W].
+
+    References
+    ----------
+    .. [1] The part models' own: :func:`twin.models.power.cell_temp_c`,
+       :func:`~twin.models.power.array_power_w`,
+       :func:`twin.models.thermal.radiator_environment_heat_w`.
+    """
+    g = solar_w_m2 * sunlit_fraction
+    q_earth = power.array_earth_flux_w_m2(normal_r, alt_km, solar_w_m2, sun_r, prm.absorptivity,
+                                          prm.emissivity_front, prm.emissivity_back,
+                                          prm.albedo, prm.earth_ir_w_m2)
+    cell_c = power.cell_temp_c(g, cos_incidence, prm.efficiency, prm.temp_coeff_per_k,
+                               prm.reference_temp_c, prm.degradation_factor, prm.packing_factor,
+                               prm.absorptivity, prm.emissivity_front, prm.emissivity_back,
+                               q_earth, iam, 3)
+    eff = power.cell_efficiency(prm.efficiency, prm.temp_coeff_per_k, cell_c,
+                                prm.reference_temp_c, prm.degradation_per_year,
+                                prm.years_in_orbit)
+    p_a = power.array_power_w(g, cos_incidence, prm.area_m2, eff, prm.packing_factor, iam)
+    q_env = thermal._radiator_environment_heat_w(
+        prm.radiator_orientation, prm.radiator_two_sided, prm.radiator_area_m2,
+        prm.radiator_absorptivity, prm.radiator_emissivity, sun_r, alt_km, sunlit_fraction,
+        solar_w_m2, prm.albedo, prm.earth_ir_w_m2, prm.earth_radius_km)
+    return p_a, cell_c, q_env
+
+
+@model
+def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k,
+            heat_capacity_j_per_k, prm):
+    """The controller's decision for one step, from the state at its start.
+
+    Parameters
+    ----------
+    array_power_w, environment_heat_w : array_like
+        Array power and radiator environment heat of the step [W] (0 where not valid).
+    valid : array_like of bool
+        Whether the orbit state is valid.
+    reserve_wh : array_like or float
+        Eclipse reserve held above the DoD floor [Wh]; negative: the "greedy" policy (none).
+    energy_wh : array_like
+        Stored energy at the start of the step [Wh].
+    temp_k : array_like
+        Radiator temperature at the start of the step [K].
+    heat_capacity_j_per_k : float
+        Lumped heat capacity used by the thermal cap [J/K] (0: steady state).
+    prm : StepParams
+        The design.
+
+    Returns
+    -------
+    hk_ok : bool array
+        Housekeeping is powered (the satellite is not dark).
+    housekeeping_w, gpus_on, power_fraction : numpy.ndarray
+        Housekeeping served [W], GPUs on [1] and their power fraction [1].
+    limited : bool array
+        The thermal limit reduced the payload.
+    """
+    bus_from_array = prm.conversion_efficiency * array_power_w
+    avail = battery.available_power_w(energy_wh, prm.floor_wh, prm.step_s,
+                                      prm.charge_efficiency, prm.discharge_efficiency)
+    hk_ok = valid & (bus_from_array + np.maximum(avail, 0.0)
+                     >= prm.housekeeping_w * (1.0 - battery.HK_TOLERANCE))
+    avail = where(reserve_wh >= 0.0,
+                  battery.available_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
+                                            prm.charge_efficiency, prm.discharge_efficiency),
+                  avail)
+    budget = where(hk_ok, np.maximum(bus_from_array + avail - prm.housekeeping_w, 0.0), 0.0)
+    hk = where(hk_ok, prm.housekeeping_w, 0.0)
+    n_on, frac = compute.throttle(budget, prm.gpus, prm.gpu_power_w, prm.host_power_w_per_gpu,
+                                  prm.min_power_fraction)
+    n_on, frac, limited = compute.thermal_cap(
+        n_on, frac, temp_k, environment_heat_w + hk, prm.step_s, prm.gpu_power_w,
+        prm.host_power_w_per_gpu, prm.min_power_fraction, prm.max_gpu_temp_k,
+        prm.thermal_resistance_k_per_w, prm.radiating_w_per_k4, heat_capacity_j_per_k, 4)
+    return hk_ok, hk, n_on, frac, limited
+
+
+@model
+def step(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k, prm):
+    """One time step of one satellite (or of arrays of them): :func:`control`, the bus dispatch
+    and the radiator update.
+
+    Parameters are those of :func:`control` (with ``prm.heat_capacity_j_per_k``).
+
+    Returns
+    -------
+    tuple
+        ``energy_wh`` and ``temp_k`` at the end of the step, then the step's values:
+        ``load_power_w``, ``curtailed_power_w``, ``conversion_loss_w``, ``battery_power_w``,
+        ``battery_loss_w``, ``gpu_power_w``, ``host_power_w``, ``gpus_on``,
+        ``gpu_power_fraction``, ``gpu_temp_c`` (end of step), ``throughput_gb300``,
+        ``throttled``, ``thermal_limited``, ``hk_ok`` (not dark).  Energy closes:
+        array power = load + curtailed + conversion loss + battery power.
+    """
+    hk_ok, hk, n_on, frac, limited = control(array_power_w, environment_heat_w, valid,
+                                             reserve_wh, energy_wh, temp_k,
+                                             prm.heat_capacity_j_per_k, prm)
+    gpu_w = n_on * frac * prm.gpu_power_w
+    host_w = n_on * prm.host_power_w_per_gpu
+    load = hk + gpu_w + host_w
+    energy, _used, curt, conv, p_bat, l_bat = battery.bus_flows(
+        load, array_power_w, energy_wh, prm.capacity_wh, prm.step_s, prm.conversion_efficiency,
+        prm.charge_efficiency, prm.discharge_efficiency)
+    temp = where(valid, thermal.end_temp_k(temp_k, environment_heat_w + load,
+                                           prm.radiating_w_per_k4, prm.heat_capacity_j_per_k,
+                                           prm.step_s, 4),
+                 temp_k)                                  # frozen where not valid
+    thr = n_on * compute.throughput_fraction(frac, prm.idle_fraction, prm.dvfs_exponent)
+    gpu_temp_c = temp + prm.thermal_resistance_k_per_w * prm.gpu_power_w * frac - ZERO_C_K
+    throttled = valid & (thr < prm.gpus * (1.0 - 1e-12))
+    return (energy, temp, load, curt, conv, p_bat, l_bat, gpu_w, host_w, n_on, frac,
+            gpu_temp_c, thr, throttled, limited, hk_ok)
