@@ -32,6 +32,7 @@ from ephemeris.fastmath import model, where
 from twin.models import battery, compute, power, thermal
 from twin.models.constants import ZERO_C_K
 
+
 class EnvironmentParams(NamedTuple):
     """The design's numbers that the environment of a step needs (see
     :class:`twin.SolarArray`, :class:`twin.Radiator` for meanings and units)."""
