@@ -9,11 +9,18 @@ the first and after the last crossing are kept with ``complete=False``.
 
 Every per-orbit quantity integrates the step series exactly over [start, end): sample k holds
 on [t_k, t_k + step), so a boundary inside a step takes the right share of that step.
+
+The loops over satellites and steps (crossings, segments, per-segment integrals and extremes,
+longest shadow) are written once, in :mod:`twin.run.summary_kernel`, and compiled there or not
+by the project's one switch, :mod:`ephemeris.fastmath`; this module prepares their inputs and
+labels their outputs.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from twin.run import summary_kernel as kernels
 
 #: Dense throughput of one GB300-equivalent [PFLOPS] (NVIDIA, "Inside NVIDIA Blackwell
 #: Ultra", 2025: 15 PFLOPS dense FP4, 5 FP8, 2.5 BF16 per Blackwell Ultra GPU).
@@ -22,11 +29,6 @@ GB300_PFLOPS = {"fp4": 15.0, "fp8": 5.0, "bf16": 2.5}
 #: Below this inclination (or above 180 minus it) orbits start at a fixed inertial meridian.
 EQUATORIAL_DEG = 0.1
 
-try:                                    # the compiled versions (numba); numpy below otherwise
-    from twin.run import summary_kernel as _kernel
-except ImportError:  # pragma: no cover - numba is a dependency
-    _kernel = None
-
 PER_ORBIT_COLUMNS = [
     "sat", "orbit", "start", "end", "complete", "duration_min", "eclipse_min", "sunlit_fraction",
     "energy_generated_wh", "energy_used_wh", "energy_curtailed_wh", "min_battery_wh",
@@ -34,86 +36,36 @@ PER_ORBIT_COLUMNS = [
 ]
 
 
+def _node_flags(inclination_deg):
+    """(equatorial, retrograde) flags (n,) of orbits of these inclinations [deg]."""
+    inc = np.asarray(inclination_deg, float)
+    return (inc < EQUATORIAL_DEG) | (inc > 180.0 - EQUATORIAL_DEG), inc > 90.0
+
+
 def orbit_start_offsets(position_km, inclination_deg, step_s):
     """Orbit start times [s from the run start] of each satellite, as a list of arrays.
 
-    ``position_km`` (n, T, 3) inertial positions (TEME); ``inclination_deg`` (n,).
+    ``position_km`` (n, T, 3) inertial positions (TEME); ``inclination_deg`` (n,).  Every
+    crossing (:func:`twin.run.summary_kernel.node_crossings`), including those at the run's
+    ends that :func:`orbit_segments` does not cut at.
     """
-    x, y, z = position_km[..., 0], position_km[..., 1], position_km[..., 2]
-    inc = np.asarray(inclination_deg, float)
-    equatorial = (inc < EQUATORIAL_DEG) | (inc > 180.0 - EQUATORIAL_DEG)
-    # crossing variable: z for inclined orbits; for equatorial ones the y coordinate where
-    # x > 0, signed by the direction of motion (prograde counter-clockwise seen from +z)
-    g = np.where(equatorial[:, None], np.where(inc[:, None] > 90.0, -y, y), z)
-    ok = ~equatorial[:, None] | (x[:, :-1] > 0)
-    up = (g[:, :-1] < 0) & (g[:, 1:] >= 0) & ok
-    out = []
-    for i in range(g.shape[0]):
-        k = np.flatnonzero(up[i])
-        frac = -g[i, k] / (g[i, k + 1] - g[i, k])
-        out.append((k + frac) * step_s)
-    return out
+    equatorial, retrograde = _node_flags(inclination_deg)
+    count, t = kernels.node_crossings(np.ascontiguousarray(position_km, dtype=float),
+                                      equatorial, retrograde, float(step_s))
+    return np.split(t, np.cumsum(count)[:-1]) if len(count) else []
 
 
-def _segments(starts, n_t, step_s):
-    """Flattened orbit segments of a chunk: (sat index, t0, t1, complete), all 1-D."""
-    span = n_t * step_s
-    eps = 1e-6 * step_s
-    sat, t0, t1, comp = [], [], [], []
-    for i, s_i in enumerate(starts):
-        b = np.concatenate([[0.0], s_i[(s_i > eps) & (s_i < span - eps)], [span]])
-        c = np.ones(len(b) - 1, bool)
-        c[0] = len(s_i) > 0 and s_i[0] <= eps      # the run starts exactly at a node
-        c[-1] = False                              # the run's end is not a node
-        sat.append(np.full(len(b) - 1, i))
-        t0.append(b[:-1])
-        t1.append(b[1:])
-        comp.append(c)
-    return (np.concatenate(sat), np.concatenate(t0), np.concatenate(t1), np.concatenate(comp))
-
-
-def orbit_segments(position_km, inclination_deg, step_s, compiled=True):
+def orbit_segments(position_km, inclination_deg, step_s):
     """Orbit segments of a chunk, flattened: (sat index, t0, t1, complete), all 1-D, t0 and
-    t1 in s from the run start.  ``compiled=False`` uses the numpy reference
-    (:func:`orbit_start_offsets`)."""
-    inc = np.asarray(inclination_deg, float)
-    if compiled and _kernel is not None:
-        pos = np.ascontiguousarray(position_km, dtype=float)
-        equatorial = (inc < EQUATORIAL_DEG) | (inc > 180.0 - EQUATORIAL_DEG)
-        return _kernel.orbit_segments(pos, equatorial, inc > 90.0, float(step_s))
-    starts = orbit_start_offsets(position_km, inc, step_s)
-    return _segments(starts, np.shape(position_km)[1], step_s)
+    t1 in s from the run start (:func:`twin.run.summary_kernel.segments_between` of the
+    crossings)."""
+    equatorial, retrograde = _node_flags(inclination_deg)
+    pos = np.ascontiguousarray(position_km, dtype=float)
+    count, t = kernels.node_crossings(pos, equatorial, retrograde, float(step_s))
+    return kernels.segments_between(count, t, pos.shape[1], float(step_s))
 
 
-def _integrals(x, sat, t0, t1, step_s, compiled=True):
-    """Integral over [t0, t1) of each satellite's piecewise-constant series x (n, T) [x*s]."""
-    if compiled and _kernel is not None:
-        return _kernel.segment_integrals(x, sat, t0, t1, float(step_s))
-    x = np.asarray(x, float)
-    n, n_t = x.shape
-    cum = np.zeros((n, n_t + 1))
-    np.cumsum(x, axis=1, out=cum[:, 1:])
-
-    def at(t):
-        k = np.minimum((t // step_s).astype(np.int64), n_t - 1)
-        return cum[sat, k] * step_s + x[sat, k] * (t - k * step_s)
-
-    return at(t1) - at(t0)
-
-
-def _extreme(ufunc, x, sat, t0, t1, step_s, compiled=True):
-    """min or max of each segment's samples (those whose step overlaps [t0, t1))."""
-    if compiled and _kernel is not None:
-        return _kernel.segment_extremes(x, sat, t0, t1, float(step_s), ufunc is np.maximum)
-    n, n_t = x.shape
-    k0 = np.floor(t0 / step_s + 1e-9).astype(np.int64)
-    k1 = np.maximum(np.ceil(t1 / step_s - 1e-9).astype(np.int64), k0 + 1)
-    flat = x.reshape(-1)
-    part = ufunc.reduceat(flat, sat * n_t + k0)          # [k0_j, k0_{j+1}) within the sat
-    return ufunc(part, flat[sat * n_t + k1 - 1])         # plus the sample shared with the next
-
-
-def per_orbit_arrays(step_s, segments, series, compiled=True) -> dict:
+def per_orbit_arrays(step_s, segments, series) -> dict:
     """Per-orbit columns of one chunk as numpy arrays (cheap to send between processes).
 
     ``segments`` from :func:`orbit_segments`; ``series`` (n, T) must hold
@@ -121,13 +73,15 @@ def per_orbit_arrays(step_s, segments, series, compiled=True) -> dict:
     ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and ``throughput_gb300``.
     Returns the columns of :data:`PER_ORBIT_COLUMNS` with ``sat`` the satellite's index in
     the chunk and ``start_s`` / ``end_s`` [s from the run start] in place of ``start`` /
-    ``end``; :func:`per_orbit_frame` labels them.  Vectorised over all orbits of the chunk.
+    ``end``; :func:`per_orbit_frame` labels them.  Integrals and extremes over all orbits of
+    the chunk: :func:`twin.run.summary_kernel.segment_integrals` and ``segment_extremes``.
     """
     sat, t0, t1, complete = segments
+    step_s = float(step_s)
     dur = t1 - t0
     f = series.__getitem__
-    integ = lambda x: _integrals(x, sat, t0, t1, step_s, compiled)  # noqa: E731
-    ext = lambda u, x: _extreme(u, x, sat, t0, t1, step_s, compiled)  # noqa: E731
+    integ = lambda x: kernels.segment_integrals(x, sat, t0, t1, step_s)  # noqa: E731
+    ext = lambda x, hi: kernels.segment_extremes(x, sat, t0, t1, step_s, hi)  # noqa: E731
     sunlit_s = integ(f("sunlit_fraction"))
     return {
         "sat": sat,
@@ -141,8 +95,8 @@ def per_orbit_arrays(step_s, segments, series, compiled=True) -> dict:
         "energy_generated_wh": integ(f("array_power_w")) / 3600.0,
         "energy_used_wh": integ(f("load_power_w")) / 3600.0,
         "energy_curtailed_wh": integ(f("curtailed_power_w")) / 3600.0,
-        "min_battery_wh": ext(np.minimum, f("battery_wh")),
-        "max_gpu_temp_c": ext(np.maximum, f("gpu_temp_c")),
+        "min_battery_wh": ext(f("battery_wh"), False),
+        "max_gpu_temp_c": ext(f("gpu_temp_c"), True),
         "throttled_min": integ(f("throttled")) / 60.0,
         "dark_min": integ(f("dark")) / 60.0,
         "sustained_gb300": integ(f("throughput_gb300")) / dur,
@@ -161,33 +115,20 @@ def per_orbit_frame(arrays, names, start_time) -> pd.DataFrame:
     return pd.DataFrame({k: cols[k] for k in PER_ORBIT_COLUMNS})
 
 
-def per_orbit_rows(names, times, step_s, segments, series, compiled=True) -> pd.DataFrame:
+def per_orbit_rows(names, times, step_s, segments, series) -> pd.DataFrame:
     """Per-orbit table of one chunk: :func:`per_orbit_arrays` labelled by
     :func:`per_orbit_frame` with the chunk's satellite ``names`` and time grid ``times``."""
-    return per_orbit_frame(per_orbit_arrays(step_s, segments, series, compiled), names,
-                           times[0])
+    return per_orbit_frame(per_orbit_arrays(step_s, segments, series), names, times[0])
 
 
-def longest_shadow_s(sunlit_fraction, step_s, compiled=True):
+def longest_shadow_s(sunlit_fraction, step_s):
     """Longest single shadow passage of each satellite [s], shadow-equivalent.
 
     A passage is a run of steps with sunlit fraction < 1; its length is the integral of
     1 - sunlit_fraction over the run (grid resolution; see ``twin.eclipse_events`` for
     boundaries refined to 1 ms).
     """
-    sf = np.asarray(sunlit_fraction, float)
-    if compiled and _kernel is not None:
-        return _kernel.longest_shadow(sf, float(step_s))
-    n, t = sf.shape
-    shade = 1.0 - sf
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(shade, axis=1)], axis=1)
-    mask = np.concatenate([np.zeros((n, 1), bool), sf < 1.0, np.zeros((n, 1), bool)], axis=1)
-    d = np.diff(mask.astype(np.int8), axis=1)
-    r0, c0 = np.nonzero(d == 1)
-    _, c1 = np.nonzero(d == -1)
-    out = np.zeros(n)
-    np.maximum.at(out, r0, (cum[r0, c1] - cum[r0, c0]) * step_s)
-    return out
+    return kernels.longest_shadow(np.asarray(sunlit_fraction, float), float(step_s))
 
 
 def sustained_per_sat(per_orbit: pd.DataFrame) -> pd.Series:
