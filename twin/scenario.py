@@ -191,7 +191,7 @@ class Scenario:
 
         text = tomli_w.dumps(self.to_dict())
         if path is not None:
-            from twin.io.export import atomic_write_text
+            from twin.io.atomic import atomic_write_text
 
             atomic_write_text(path, text, overwrite=overwrite)
         return text

@@ -1,84 +1,30 @@
 """Exports: Parquet, NetCDF, Zarr, CSV and CZML, written atomically.
 
 Every writer produces its file under a temporary name in the target directory and renames it
-into place only when complete (``os.replace``), so a failure never leaves a partial file.  An
-existing output is replaced only with ``overwrite=True``; a missing or read-only directory is a
-clear ``ValueError``.
+into place only when complete (``os.replace``, :mod:`twin.io.atomic`), so a failure never leaves
+a partial file.  An existing output is replaced only with ``overwrite=True``; a missing or
+read-only directory is a clear ``ValueError``.
 """
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import xarray as xr
+
+# The atomic-write helpers live in twin.io.atomic; re-exported here under their old names.
+from twin.io.atomic import atomic_path, atomic_write_text, check_target  # noqa: F401
 
 #: Rows per Parquet row group / CSV block (bounded memory for large runs).
 BLOCK_ROWS = 2_000_000
-
-
-def check_target(path, overwrite: bool) -> Path:
-    if not isinstance(overwrite, bool):
-        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path, got {type(path).__name__}")
-    p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ValueError(f"cannot write {str(p)!r}: directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(f"cannot write {str(p)!r}: directory {str(parent)!r} is not writable")
-    if p.exists() and not overwrite:
-        raise ValueError(f"{str(p)!r} exists; pass overwrite=True (CLI: --force) to replace it")
-    if p.is_dir() and not p.suffix == ".zarr":
-        raise ValueError(f"{str(p)!r} is a directory; give a file name")
-    return p
-
-
-@contextmanager
-def atomic_path(path, overwrite=False, directory=False):
-    """Yield a temporary path next to ``path``; rename it into place on success."""
-    p = check_target(path, overwrite)
-    if directory:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-        os.close(fd)
-        tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, (0o777 if directory else 0o666) & ~_umask())
-        if directory and p.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".old", dir=p.parent))
-            os.rmdir(old)
-            os.replace(p, old)
-            os.replace(tmp, p)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, p)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        elif tmp.exists():
-            tmp.unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_text(path, text: str, overwrite=True) -> None:
-    with atomic_path(path, overwrite) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 # ----- tidy tables ---------------------------------------------------------------------------
@@ -130,9 +76,6 @@ def units_of(ds: xr.Dataset) -> dict:
 
 def to_parquet(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
     """Tidy Parquet: one row per satellite and step; units and scenario in the metadata."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     meta = {"twin.units": json.dumps(units_of(ds)),
             "twin.attrs": json.dumps({k: _jsonable(v) for k, v in ds.attrs.items()})}
     meta.update({k: v if isinstance(v, str) else json.dumps(v)
@@ -171,12 +114,6 @@ def per_orbit_to_csv(per_orbit: pd.DataFrame, path, overwrite=False) -> Path:
     pandas' for a million satellites' rows, and streamed to the file): times as
     ``YYYY-MM-DD HH:MM:SS.fffffffff`` (UTC), booleans as ``true``/``false``, floats in the
     shortest form that reads back to the same double, strings quoted only where needed."""
-    import csv
-    import io
-
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     table = pa.Table.from_pandas(per_orbit, preserve_index=False)
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(table.column_names)  # Arrow quotes all
@@ -245,6 +182,7 @@ def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Pat
     satellite with its sampled inertial position (``referenceFrame: INERTIAL``, metres) and
     time-tagged custom properties (``sunlit_fraction`` and, after a simulation,
     ``throughput_gb300``).  Names are HTML-escaped in descriptions."""
+    # czml3 (pydantic models) takes a fifth of a second to import: only when writing CZML
     from czml3 import Document, Packet
     from czml3.properties import Clock, Label, Point, Position
     from czml3.properties import Path as CzPath
