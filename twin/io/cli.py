@@ -12,6 +12,20 @@ from pathlib import Path
 
 import numpy as np
 
+from twin import __version__, ground
+from twin.design import SatelliteDesign
+from twin.io.atomic import atomic_write_text
+from twin.io.export import per_orbit_to_csv
+from twin.run.stepper import POLICIES
+from twin.scenario import Scenario, read_toml
+from twin.studies import economics
+from twin.studies.claims import ClaimInputs, claims, to_markdown
+from twin.studies.compare import compare_altitudes
+from twin.studies.seasons import eclipse_season
+
+# twin.io.plots is imported only by the commands that draw (--plot): it imports matplotlib,
+# about half a second, which 'twin --help' and the commands without a plot do not need.
+
 EXAMPLES = {
     "run": """examples:
   twin run examples/dawn_dusk_650.toml --out results/
@@ -115,9 +129,6 @@ def _summary_table(summary) -> str:
 
 
 def _cmd_run(args):
-    from twin.io.export import atomic_write_text, per_orbit_to_csv
-    from twin.scenario import Scenario
-
     scenario = Scenario.from_toml(args.scenario)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -161,7 +172,7 @@ def _add_compare(sub):
     p.add_argument("--start", default="2027-01-01")
     p.add_argument("--duration", default="365 days")
     p.add_argument("--step", default="120 s")
-    p.add_argument("--policy", default="greedy", choices=["greedy", "reserve"])
+    p.add_argument("--policy", default="greedy", choices=list(POLICIES))
     p.add_argument("--json", action="store_true", help="print a list of row objects")
     p.add_argument("--plot", metavar="FILE.png", help="save the comparison plot")
     p.add_argument("--force", action="store_true", help="replace an existing plot file")
@@ -174,9 +185,6 @@ def _add_compare(sub):
 
 def load_design_file(path):
     """The SatelliteDesign of a TOML file holding [design...] tables."""
-    from twin.design import SatelliteDesign
-    from twin.scenario import read_toml
-
     data = read_toml(path, "design file")
     unknown = [k for k in data if k != "design"]
     if unknown:
@@ -187,8 +195,6 @@ def load_design_file(path):
 
 
 def _cmd_compare(args):
-    from twin.studies.compare import compare_altitudes
-
     design = load_design_file(args.design) if args.design else None
     _check_plot_path(args.plot, args.force)
     df = compare_altitudes(args.altitudes, ltan=args.ltan, inclination_deg=args.inclination,
@@ -197,7 +203,7 @@ def _cmd_compare(args):
                            engine="dask" if (args.dask or args.scheduler) else "local",
                            scheduler=args.scheduler)
     if args.plot:
-        from twin.io.plots import plot_altitudes
+        from twin.io.plots import plot_altitudes  # lazy: matplotlib (see the imports above)
 
         plot_altitudes(df, path=args.plot)
     if args.json:
@@ -232,12 +238,10 @@ def _add_eclipse_season(sub):
 
 
 def _cmd_eclipse_season(args):
-    from twin.studies.seasons import eclipse_season
-
     _check_plot_path(args.plot, args.force)
     stats, daily = eclipse_season(args.altitude, args.ltan, args.year, _step(args.step))
     if args.plot:
-        from twin.io.plots import plot_eclipse_season
+        from twin.io.plots import plot_eclipse_season  # lazy: matplotlib
 
         plot_eclipse_season({args.altitude: daily}, path=args.plot)
     keys = ["eclipse_hours", "days_with_eclipse", "first_day", "last_day", "worst_eclipse_min",
@@ -277,8 +281,6 @@ def _add_claims(sub):
 
 
 def _cmd_claims(args):
-    from twin.studies.claims import ClaimInputs, claims, to_markdown
-
     _check_plot_path(args.plot, args.force)
     kw = {"altitude_km": args.altitude, "year": args.year}
     if args.design:
@@ -288,14 +290,13 @@ def _cmd_claims(args):
     inputs = ClaimInputs(**kw)
     df = claims(inputs)
     if args.plot:
-        from twin import ground
-        from twin.studies import economics
+        from twin.io.plots import plot_launch_sweep  # lazy: matplotlib
 
         sustained = df.loc[df["id"] == "gb300-per-gw/orbit-array", "twin"].iloc[0] \
             * economics.array_rating_w(inputs.design) / 1e9
         sweep = economics.launch_sweep(inputs.design, sustained, ground.GroundDataCenter(),
                                        inputs.cost, inputs.mass)
-        economics.plot_launch_sweep(sweep, path=args.plot)
+        plot_launch_sweep(sweep, path=args.plot)
     if args.json:
         print(df.to_json(orient="records"))
     elif args.markdown:
@@ -311,8 +312,6 @@ def _cmd_claims(args):
 
 
 def build_parser():
-    from twin import __version__
-
     parser = _Parser(prog="twin", description="Digital twin of GPU-carrying satellite "
                      "constellations (orbital data centers).",
                      epilog="run 'twin COMMAND --help' for each command's options and examples")

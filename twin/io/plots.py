@@ -15,18 +15,23 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+import matplotlib as mpl
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from twin.io.atomic import atomic_path
+from twin.run.simulate import SimulationResult
+from twin.studies.seasons import eclipse_season_by_altitude  # the study; its old name here
+
 __all__ = ["plot_altitudes", "plot_timeseries", "plot_eclipse_season",
-           "eclipse_season_by_altitude", "plot_ground_track"]
+           "eclipse_season_by_altitude", "plot_ground_track", "plot_launch_sweep"]
 
 #: Keyword arguments for every text that may hold a name from a catalog: drawn literally.
 LITERAL = {"usetex": False, "parse_math": False}
@@ -69,35 +74,18 @@ def _check_path(path):
     return p
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _save(fig, path):
-    """Write ``fig`` as PNG to ``path`` atomically (temp file in the same directory)."""
+    """Write ``fig`` as PNG to ``path`` atomically (:func:`twin.io.atomic.atomic_path`: a
+    temporary file in the same directory, then ``os.replace``); an existing file is replaced."""
     if path is None:
         return
     p = _check_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=DPI)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(p, overwrite=True) as tmp, open(tmp, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=DPI)
 
 
 def _dataset(obj, func):
     """(dataset, SimulationResult or None) from a SimulationResult or an xarray.Dataset."""
-    from twin.run.simulate import SimulationResult
-
     if isinstance(obj, SimulationResult):
         return obj.dataset, obj
     if isinstance(obj, xr.Dataset):
@@ -379,8 +367,6 @@ def plot_timeseries(result_or_dataset, sat=None, orbits=3, path=None) -> Figure:
     ax.set_ylabel("throughput [GB300-eq]")
     ax.legend(handles=handles + eclipse_patch, **legend)
 
-    import matplotlib.dates as mdates
-
     loc = mdates.AutoDateLocator()
     axes[-1].xaxis.set_major_locator(loc)
     axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
@@ -404,45 +390,6 @@ def plot_timeseries(result_or_dataset, sat=None, orbits=3, path=None) -> Figure:
 
 
 # ----- 3. eclipse seasons -----------------------------------------------------------------------
-def eclipse_season_by_altitude(altitudes_km, ltan, year, step="120 s") -> dict:
-    """``{altitude_km: daily}`` from :func:`twin.seasons.eclipse_season` at each altitude.
-
-    ``daily`` is the per-day DataFrame (``eclipse_min``, ``worst_eclipse_min``); the yearly
-    statistics of that altitude are kept in ``daily.attrs["stats"]``.  Keys are floats, in the
-    order given.
-    """
-    from twin.studies import seasons
-
-    if isinstance(altitudes_km, (str, bytes)) or isinstance(altitudes_km, (bool, np.bool_)):
-        raise TypeError(f"altitudes_km must be a number or a sequence of numbers, got "
-                        f"{type(altitudes_km).__name__}")
-    if isinstance(altitudes_km, numbers.Real):
-        alts = [altitudes_km]
-    else:
-        try:
-            alts = list(altitudes_km)
-        except TypeError:
-            raise TypeError(f"altitudes_km must be a number or a sequence of numbers, got "
-                            f"{type(altitudes_km).__name__}") from None
-    for a in alts:
-        if isinstance(a, (bool, np.bool_)) or not isinstance(a, numbers.Real):
-            raise TypeError(f"altitudes_km: {a!r} is not a number")
-    if not alts:
-        raise ValueError("altitudes_km: give at least one altitude")
-    keys = [float(a) for a in alts]
-    dup = sorted({k for k in keys if keys.count(k) > 1})
-    if dup:
-        raise ValueError(f"altitudes_km: repeated altitude(s) {', '.join(f'{k:g}' for k in dup)}"
-                         " km; give each once")
-    out = {}
-    for k in keys:
-        stats, daily = seasons.eclipse_season(k, ltan, year, step=step)
-        daily = daily.copy()
-        daily.attrs["stats"] = dict(stats)
-        out[k] = daily
-    return out
-
-
 def _day_axis(index):
     """(x values, x label, year or None) for a daily index."""
     if isinstance(index, pd.DatetimeIndex):
@@ -467,7 +414,7 @@ def _month_axis(ax, year):
 
 def plot_eclipse_season(seasons, path=None) -> Figure:
     """Eclipse seasons over a year from ``{altitude_km: daily}`` (see
-    :func:`eclipse_season_by_altitude`; ``daily`` as returned by
+    :func:`twin.studies.seasons.eclipse_season_by_altitude`; ``daily`` as returned by
     :func:`twin.seasons.eclipse_season`, indexed by day with ``eclipse_min`` and optionally
     ``worst_eclipse_min``).
 
@@ -549,8 +496,6 @@ def plot_eclipse_season(seasons, path=None) -> Figure:
         mids = (alts[1:] + alts[:-1]) / 2
         y_edges = np.concatenate([[alts[0] - (mids[0] - alts[0])], mids,
                                   [alts[-1] + (alts[-1] - mids[-1])]])
-    import matplotlib as mpl
-
     cmap = mpl.colormaps["viridis"].with_extremes(under="0.88", bad="white")
     for ax, (col, label) in zip(axes, columns):
         grid = np.full((len(alts), len(cols)), np.nan)
@@ -677,5 +622,27 @@ def plot_ground_track(result_or_dataset, path=None, sats=None, max_sats=50) -> F
     if stride > 1:
         when += f", every {stride}th step"
     ax.set_title(f"{who}\n{when}; colour: {clabel}", **LITERAL)
+    _save(fig, p)
+    return fig
+
+
+# ----- 5. cost against launch price -------------------------------------------------------------
+def plot_launch_sweep(sweep, path=None) -> Figure:
+    """Cost per GB300-eq-year against launch price, orbit vs ground (log x), from
+    :func:`twin.economics.launch_sweep` (columns ``launch_usd_per_kg``,
+    ``orbit_usd_per_gb300_year`` and ``ground_usd_per_gb300_year``)."""
+    p = _check_path(path)
+    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(sweep["launch_usd_per_kg"], sweep["orbit_usd_per_gb300_year"] / 1000, "o-",
+            label="orbit")
+    ax.plot(sweep["launch_usd_per_kg"], sweep["ground_usd_per_gb300_year"] / 1000, "--",
+            label="ground")
+    ax.set_xscale("log")
+    ax.set_xlabel("launch price [$/kg]")
+    ax.set_ylabel("cost per GB300-equivalent-year [k$]")
+    ax.set_title("Compute cost: orbit vs ground")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
     _save(fig, p)
     return fig

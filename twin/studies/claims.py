@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from twin import ground
+from twin.constellation import Constellation
 from twin.design import SatelliteDesign
+from twin.run.simulate import geometry
 from twin.studies import economics
+from twin.studies.compare import compare_altitudes
 
 CLAIM_COLUMNS = ["id", "claim", "stated", "twin", "unit", "verdict", "margin", "assumptions"]
 
@@ -53,9 +57,6 @@ def eclipse_free_altitudes(ltan, year, step="300 s", altitudes_km=None, days=365
     no satellite of the grid ever sees umbra (sunlit fraction 0), respectively any shadow
     (sunlit fraction < 1).  Resolution: the grid spacing.
     """
-    from twin.constellation import Constellation
-    from twin.run.simulate import geometry
-
     alts = np.arange(1000.0, 2201.0, 10.0) if altitudes_km is None else np.asarray(
         altitudes_km, float)
     c = None
@@ -80,9 +81,6 @@ def eclipse_free_altitudes(ltan, year, step="300 s", altitudes_km=None, days=365
 
 def claims(inputs: ClaimInputs | None = None) -> pd.DataFrame:
     """The claims table (see :data:`CLAIM_COLUMNS`), computed from ``inputs``."""
-    from twin import ground
-    from twin.studies.compare import compare_altitudes
-
     inp = ClaimInputs() if inputs is None else inputs
     site = inp.site if inp.site is not None else ground.MEMPHIS
     dc = inp.datacenter if inp.datacenter is not None else ground.GroundDataCenter()

@@ -8,9 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ephemeris.events import eclipse_events
+from ephemeris.orbits import check_altitude_km
 from twin.constellation import Constellation
+from twin.design import SatelliteDesign
 from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4
+from twin.run.simulate import simulate
 from twin.run.summary import longest_shadow_s, sustained_per_sat
+from twin.scenario import Scenario
 
 COMPARE_COLUMNS = [
     "altitude_km", "inclination_deg", "period_min", "sunlit_fraction", "eclipse_hours",
@@ -63,8 +68,6 @@ def _worst_eclipse_s(ds, sf, step_s):
     """Longest shadow passage per satellite [s], shadow-equivalent; refined for small runs."""
     worst = longest_shadow_s(sf, step_s)
     if ds.sizes["sat"] <= REFINE_MAX_SATS and "position_km" in ds:
-        from ephemeris.events import eclipse_events
-
         ev = eclipse_events(ds)
         pen = ev[ev["kind"] == "penumbra"]
         best = pen.groupby("sat")["shadow_equivalent_s"].max()
@@ -112,9 +115,6 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     (``engine="dask"`` runs the sweep on a Dask cluster).  Returns one row per altitude with
     :data:`COMPARE_COLUMNS`.
     """
-    from twin.design import SatelliteDesign
-    from twin.run.simulate import simulate
-
     if (ltan is None) == (inclination_deg is None):
         raise ValueError("compare_altitudes: give exactly one of ltan (sun-synchronous) or "
                          "inclination_deg (fixed inclination)")
@@ -125,8 +125,6 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     design = SatelliteDesign() if design is None else design
     if not isinstance(design, SatelliteDesign):
         raise TypeError(f"design must be a twin.SatelliteDesign, got {type(design).__name__}")
-    from ephemeris.orbits import check_altitude_km
-
     c = None
     for h in alts:
         h = check_altitude_km(float(h) if isinstance(h, (np.integer, np.floating)) else h)
@@ -149,8 +147,6 @@ def compare(scenarios, *, names=None, **options) -> pd.DataFrame:
     ``battery_needed_wh`` and ``radiator_needed_m2``: the worst satellite) and
     ``satellites``.
     """
-    from twin.scenario import Scenario
-
     if not scenarios:
         raise ValueError("compare: give at least one scenario")
     out = []

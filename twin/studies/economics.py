@@ -178,7 +178,8 @@ def break_even_launch_usd_per_kg(design, sustained_gb300_per_sat, datacenter,
 
 def launch_sweep(design, sustained_gb300_per_sat, datacenter, cost: CostModel = CostModel(),
                  mass: MassModel = MassModel(), launch_usd_per_kg=None) -> pd.DataFrame:
-    """Cost per GB300-eq-year in orbit and on the ground against launch price."""
+    """Cost per GB300-eq-year in orbit and on the ground against launch price (drawn by
+    :func:`twin.io.plots.plot_launch_sweep`)."""
     prices = np.asarray(launch_usd_per_kg if launch_usd_per_kg is not None else
                         [10, 20, 50, 100, 200, 500, 1000, 2700], float)
     ground = ground_usd_per_gb300_year(datacenter, cost)
@@ -189,27 +190,3 @@ def launch_sweep(design, sustained_gb300_per_sat, datacenter, cost: CostModel = 
     df = pd.DataFrame(rows)
     df["orbit_over_ground"] = df["orbit_usd_per_gb300_year"] / df["ground_usd_per_gb300_year"]
     return df
-
-
-def plot_launch_sweep(sweep: pd.DataFrame, path=None):
-    """Cost per GB300-eq-year against launch price, orbit vs ground (log x)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7, 4.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(sweep["launch_usd_per_kg"], sweep["orbit_usd_per_gb300_year"] / 1000, "o-",
-            label="orbit")
-    ax.plot(sweep["launch_usd_per_kg"], sweep["ground_usd_per_gb300_year"] / 1000, "--",
-            label="ground")
-    ax.set_xscale("log")
-    ax.set_xlabel("launch price [$/kg]")
-    ax.set_ylabel("cost per GB300-equivalent-year [k$]")
-    ax.set_title("Compute cost: orbit vs ground")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    if path is not None:
-        from twin.io.export import atomic_path
-
-        with atomic_path(path, overwrite=True) as tmp:
-            fig.savefig(tmp, format="png", dpi=120)
-    return fig

@@ -1,6 +1,8 @@
 """Eclipse seasons: how much shadow a sun-synchronous satellite sees over a calendar year."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -63,3 +65,41 @@ def eclipse_season(altitude_km, ltan, year, step="60 s"):
     daily = pd.DataFrame({"eclipse_min": daily_shadow / 60.0, "worst_eclipse_min": worst_daily},
                          index=pd.date_range(start, periods=days, freq="D", name="day"))
     return stats, daily
+
+
+def eclipse_season_by_altitude(altitudes_km, ltan, year, step="120 s") -> dict:
+    """``{altitude_km: daily}`` from :func:`eclipse_season` at each altitude (the data of
+    :func:`twin.io.plots.plot_eclipse_season`).
+
+    ``daily`` is the per-day DataFrame (``eclipse_min``, ``worst_eclipse_min``); the yearly
+    statistics of that altitude are kept in ``daily.attrs["stats"]``.  Keys are floats, in the
+    order given.
+    """
+    if isinstance(altitudes_km, (str, bytes)) or isinstance(altitudes_km, (bool, np.bool_)):
+        raise TypeError(f"altitudes_km must be a number or a sequence of numbers, got "
+                        f"{type(altitudes_km).__name__}")
+    if isinstance(altitudes_km, numbers.Real):
+        alts = [altitudes_km]
+    else:
+        try:
+            alts = list(altitudes_km)
+        except TypeError:
+            raise TypeError(f"altitudes_km must be a number or a sequence of numbers, got "
+                            f"{type(altitudes_km).__name__}") from None
+    for a in alts:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, numbers.Real):
+            raise TypeError(f"altitudes_km: {a!r} is not a number")
+    if not alts:
+        raise ValueError("altitudes_km: give at least one altitude")
+    keys = [float(a) for a in alts]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise ValueError(f"altitudes_km: repeated altitude(s) {', '.join(f'{k:g}' for k in dup)}"
+                         " km; give each once")
+    out = {}
+    for k in keys:
+        stats, daily = eclipse_season(k, ltan, year, step=step)
+        daily = daily.copy()
+        daily.attrs["stats"] = dict(stats)
+        out[k] = daily
+    return out
