@@ -74,7 +74,7 @@ def model(fn):
     """Register a model function for compiled kernels (inlined there); returns ``fn`` unchanged,
     so that Python callers run it as numpy code on arrays."""
     if USE_NUMBA:
-        overload(fn, jit_options={"error_model": "numpy"}, inline="never",
+        overload(fn, jit_options={"error_model": "numpy"}, inline="always",
                  strict=False)(lambda *args, **kwargs: fn)
     fn.py_func = fn
     return fn
@@ -110,7 +110,7 @@ def _scalar_form(py_fn):
     ``py_fn`` (numba's ``overload``); without numba nothing is registered."""
     def wrap(scalar_fn):
         if USE_NUMBA:
-            overload(py_fn, inline="never", strict=False)(lambda *args: scalar_fn)
+            overload(py_fn, inline="always", strict=False)(lambda *args: scalar_fn)
         return scalar_fn
     return wrap
 

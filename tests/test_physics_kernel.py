@@ -197,18 +197,19 @@ def _map_environment(f, solar, s_r, cos_i, normal_r, iam, alt, prm, out):  # pra
             f[i], solar[i], s_r[i], cos_i[i], normal_r[i], iam[i], alt[i], prm)
 
 
+@pytest.mark.parametrize("policy", ["greedy", "reserve"])
 @pytest.mark.parametrize("name", list(DESIGNS))
-def test_compiled_step_equals_its_numpy_source(name):
+def test_compiled_step_equals_its_numpy_source(name, policy):
     """satellite.step (battery, compute, thermal models) compiled per element vs on arrays."""
     rng = np.random.default_rng(5)
     n = 400
     design = DESIGNS[name]
-    prm = stepper.step_params(design, 60.0)
+    prm = stepper.step_params(design, 60.0, policy)
     p_a = rng.uniform(0, 2.5e5, n)
     p_a[::9] = 0.0
     q_env = rng.uniform(0, 3e4, n)
     valid = rng.uniform(size=n) > 0.1
-    reserve = np.where(rng.uniform(size=n) > 0.5, rng.uniform(0, 5e4, n), -1.0)
+    reserve = np.where(rng.uniform(size=n) > 0.5, rng.uniform(0, 5e4, n), 0.0)
     energy = rng.uniform(0, 1.0, n) * prm.capacity_wh
     temp = rng.uniform(230, 345, n)
     got = np.empty((n, 16))

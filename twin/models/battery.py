@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ephemeris.fastmath import asfloat, kernel, model, where
+from ephemeris.fastmath import any_true, asfloat, kernel, model, where
 from twin.models.constants import S_PER_H
 
 #: Names of the flows :func:`bus_flows` returns, in order (the keys of :func:`dispatch`).
@@ -85,7 +85,9 @@ def available_power_w(energy_wh, floor_wh, step_s, charge_efficiency, discharge_
         Power [W].
     """
     x = (asfloat(energy_wh) - floor_wh) * (S_PER_H / step_s)
-    return where(x > 0.0, discharge_efficiency * x, x / charge_efficiency)
+    if any_true(x <= 0.0):              # below the floor: recharge (divide only where needed)
+        return where(x > 0.0, discharge_efficiency * x, x / charge_efficiency)
+    return discharge_efficiency * x
 
 
 @model
@@ -132,7 +134,9 @@ def bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversio
     headroom_w = (capacity_wh - e) * (S_PER_H / step_s / charge_efficiency)
     charge = np.minimum(np.maximum(net, 0.0), np.maximum(headroom_w, 0.0))
     discharge = np.maximum(-net, 0.0) / discharge_efficiency
-    used = where(net >= 0.0, (demand_w + charge) / conversion_efficiency, array_power_w)
+    used = array_power_w                # a deficit draws the whole array
+    if any_true(net >= 0.0):
+        used = where(net >= 0.0, (demand_w + charge) / conversion_efficiency, array_power_w)
     return (e + (charge_efficiency * charge - discharge) * (step_s / S_PER_H),
             used,
             array_power_w - used,

@@ -239,7 +239,8 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
     per_gpu_min = p_min * gpu_power_w + host_power_w_per_gpu
     # GPUs that fit at p_min: g(p_min, n) >= 0
     tl_min = max_gpu_temp_k - rp * p_min
-    room_min = c_dt * (tl_min - t0) + k * tl_min ** 4 - base_heat_w
+    tl_min2 = tl_min * tl_min
+    room_min = c_dt * (tl_min - t0) + k * tl_min2 * tl_min2 - base_heat_w
     n_th = np.floor(np.maximum(room_min, 0.0) / per_gpu_min + _COUNT_TOL)
     # start-of-step condition T0 + R p P <= T_max (1 mK tolerance against rounding)
     p_start = (max_gpu_temp_k - t0) / rp

@@ -201,9 +201,19 @@ def cell_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference_tem
     .. [2] Temperature coefficient of triple-junction cells about -0.2 to -0.3 %/K relative;
        degradation in LEO 0.2-0.5 %/yr (NASA NTRS 20030068268).  See docs/models.md.
     """
+    return degraded_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference_temp_c,
+                               (1.0 - degradation_per_year) ** years)
+
+
+@model
+def degraded_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference_temp_c,
+                        degradation_factor):
+    r""":func:`cell_efficiency` with the age given as its factor D = (1 - d)^y [1]:
+    eta = max(eta_ref [1 + gamma (T - T_ref)] D, 0).  (The compiled environment takes D once per
+    design instead of a ``pow`` per step.)"""
     t = asfloat(cell_temp_c)
     eff = efficiency_ref * (1.0 + temp_coeff_per_k * (t - reference_temp_c))
-    return np.maximum(eff * (1.0 - degradation_per_year) ** years, 0.0)
+    return np.maximum(eff * degradation_factor, 0.0)
 
 
 @model

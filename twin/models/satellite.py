@@ -42,9 +42,7 @@ class EnvironmentParams(NamedTuple):
     efficiency: float
     temp_coeff_per_k: float
     reference_temp_c: float
-    degradation_per_year: float
-    years_in_orbit: float
-    degradation_factor: float
+    degradation_factor: float          # (1 - degradation_per_year) ** years_in_orbit
     absorptivity: float
     emissivity_front: float
     emissivity_back: float
@@ -78,6 +76,7 @@ class StepParams(NamedTuple):
     thermal_resistance_k_per_w: float
     idle_fraction: float
     dvfs_exponent: float
+    reserve_policy: bool               # the "reserve" battery policy (else "greedy")
 
 
 @model
@@ -127,9 +126,8 @@ def environment(sunlit_fraction, solar_w_m2, sun_r, cos_incidence, normal_r, iam
                                prm.reference_temp_c, prm.degradation_factor, prm.packing_factor,
                                prm.absorptivity, prm.emissivity_front, prm.emissivity_back,
                                q_earth, iam, 3)
-    eff = power.cell_efficiency(prm.efficiency, prm.temp_coeff_per_k, cell_c,
-                                prm.reference_temp_c, prm.degradation_per_year,
-                                prm.years_in_orbit)
+    eff = power.degraded_efficiency(prm.efficiency, prm.temp_coeff_per_k, cell_c,
+                                    prm.reference_temp_c, prm.degradation_factor)
     p_a = power.array_power_w(g, cos_incidence, prm.area_m2, eff, prm.packing_factor, iam)
     q_env = thermal._radiator_environment_heat_w(
         prm.radiator_orientation, prm.radiator_two_sided, prm.radiator_area_m2,
@@ -150,7 +148,8 @@ def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, tem
     valid : array_like of bool
         Whether the orbit state is valid.
     reserve_wh : array_like or float
-        Eclipse reserve held above the DoD floor [Wh]; negative: the "greedy" policy (none).
+        Eclipse reserve held above the DoD floor [Wh] (read only when
+        ``prm.reserve_policy``).
     energy_wh : array_like
         Stored energy at the start of the step [Wh].
     temp_k : array_like
@@ -174,10 +173,9 @@ def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, tem
                                       prm.charge_efficiency, prm.discharge_efficiency)
     hk_ok = valid & (bus_from_array + np.maximum(avail, 0.0)
                      >= prm.housekeeping_w * (1.0 - battery.HK_TOLERANCE))
-    avail = where(reserve_wh >= 0.0,
-                  battery.available_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
-                                            prm.charge_efficiency, prm.discharge_efficiency),
-                  avail)
+    if prm.reserve_policy:              # the payload leaves the eclipse reserve in the battery
+        avail = battery.available_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
+                                          prm.charge_efficiency, prm.discharge_efficiency)
     budget = where(hk_ok, np.maximum(bus_from_array + avail - prm.housekeeping_w, 0.0), 0.0)
     hk = where(hk_ok, prm.housekeeping_w, 0.0)
     n_on, frac = compute.throttle(budget, prm.gpus, prm.gpu_power_w, prm.host_power_w_per_gpu,

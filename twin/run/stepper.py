@@ -192,16 +192,16 @@ def environment_params(design: SatelliteDesign) -> satellite.EnvironmentParams:
     sa, rad = design.solar, design.radiator
     return satellite.EnvironmentParams(
         float(sa.area_m2), float(sa.packing_factor), float(sa.efficiency),
-        float(sa.temp_coeff_per_k), float(sa.reference_temp_c), float(sa.degradation_per_year),
-        float(sa.years_in_orbit), float(sa.degradation_factor), float(sa.absorptivity),
+        float(sa.temp_coeff_per_k), float(sa.reference_temp_c), float(sa.degradation_factor),
+        float(sa.absorptivity),
         float(sa.emissivity_front), float(sa.emissivity_back),
         thermal.orientation_code(rad.orientation), bool(rad.two_sided), float(rad.area_m2),
         float(rad.absorptivity), float(rad.emissivity), EARTH_ALBEDO, EARTH_IR_W_M2,
         EARTH_MEAN_RADIUS_KM)
 
 
-def step_params(design: SatelliteDesign, step_s) -> satellite.StepParams:
-    """The design's numbers for :func:`twin.models.satellite.step`."""
+def step_params(design: SatelliteDesign, step_s, policy="greedy") -> satellite.StepParams:
+    """The design's numbers (and the battery policy) for :func:`twin.models.satellite.step`."""
     bat, cmp_, bus, rad = design.battery, design.compute, design.bus, design.radiator
     return satellite.StepParams(
         float(step_s), float(bat.capacity_wh), float(bat.floor_wh),
@@ -211,7 +211,7 @@ def step_params(design: SatelliteDesign, step_s) -> satellite.StepParams:
         float(design.heat_capacity_j_per_k), float(cmp_.gpus), float(cmp_.gpu_power_w),
         float(cmp_.host_power_w_per_gpu), float(cmp_.min_power_fraction),
         float(cmp_.max_gpu_temp_k), float(cmp_.thermal_resistance_k_per_w),
-        float(cmp_.idle_fraction), float(cmp_.dvfs_exponent))
+        float(cmp_.idle_fraction), float(cmp_.dvfs_exponent), policy == "reserve")
 
 
 def _pointing(design, sun_rsw):
@@ -422,7 +422,7 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         p_array[~ok] = 0.0
         q_env[~ok] = 0.0
         cell_t = _hold_last_valid(cell_t, ok)
-    prm = step_params(design, inputs.step_s)
+    prm = step_params(design, inputs.step_s, policy)
     reserve = None
     if policy == "reserve":
         deficit = battery.housekeeping_deficit_wh(prm.housekeeping_w, p_array,

@@ -84,7 +84,7 @@ def environment_rows(sunlit, sun_rsw, alt_km, solar_w_m2, cos_incidence, normal_
 # ------------------------------------------------------------------------------------------
 # The time loop
 # ------------------------------------------------------------------------------------------
-@kernel
+@kernel(inline="always")
 def _store(i, k, res, every, battery_wh, radiator_temp_k, load_power_w, curtailed_power_w,
            conversion_loss_w, battery_power_w, battery_loss_w, gpu_power_w, host_power_w,
            gpus_on, gpu_power_fraction, gpu_temp_c, throughput_gb300, throttled,
@@ -121,7 +121,7 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
 
     Arrays are satellite-major (n_sat, n_time) and C-contiguous, so each satellite's series is
     read and written contiguously and its state stays in registers.  ``reserve_wh`` is the
-    eclipse reserve of the "reserve" policy, or a (0, 0) array for "greedy".  ``energy_wh``
+    eclipse reserve of the "reserve" policy (``prm.reserve_policy``), else a (0, 0) array.  ``energy_wh``
     and ``temp_k`` (n_sat,) hold the state at the start.  ``prm`` is the
     :class:`~twin.models.satellite.StepParams`.  Outputs (n_sat, n_time) are filled in place:
     float64, except ``gpus_on`` (int32) and the last three (bool).  When
@@ -129,7 +129,7 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     :data:`twin.run.stepper.SUMMARY_VARIABLES`; the others may all be (0, 0)).
     """
     n_sat, n_t = array_power_w.shape
-    use_reserve = reserve_wh.shape[0] > 0
+    use_reserve = prm.reserve_policy
     every = radiator_temp_k.shape[0] > 0
     # Two satellites per pass over time (the second lane repeats the last satellite when their
     # number is odd, writing the same values twice).
