@@ -60,6 +60,10 @@ class _AliasLoader(importlib.abc.Loader):
     def exec_module(self, module):
         pass
 
+    def get_code(self, fullname):
+        """The target's code, so that ``python -m twin.cli`` runs :mod:`twin.io.cli`."""
+        return importlib.util.find_spec(self.target).loader.get_code(self.target)
+
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
     """``import twin.power`` finds :mod:`twin.models.power` (see :data:`MOVED_MODULES`)."""
