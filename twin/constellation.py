@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ephemeris import orbits
+from ephemeris.catalogs import read_omm, read_tle
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
+from ephemeris.timegrid import parse_time
+from twin.design import SatelliteDesign
 
 #: Largest distance [days] between a catalogued satellite's epoch and the run.
 MAX_EPOCH_GAP_DAYS = 30.0
@@ -39,8 +42,6 @@ class Shell:
 
     def __post_init__(self):
         if self.design is not None:
-            from twin.design import SatelliteDesign
-
             if not isinstance(self.design, SatelliteDesign):
                 raise TypeError(f"shell {self.name!r}: design must be a twin.SatelliteDesign "
                                 f"or None, got {self.design!r} ({type(self.design).__name__})")
@@ -74,8 +75,6 @@ def _shell_name(name, default):
 def _epoch(epoch):
     if epoch is None:
         return None
-    from ephemeris.timegrid import parse_time
-
     return parse_time(epoch, "epoch")
 
 
@@ -184,16 +183,12 @@ class Constellation:
     @classmethod
     def from_tle(cls, path, design=None, name=None):
         """Satellites from a two- or three-line TLE file (checksums verified)."""
-        from ephemeris.catalogs import read_tle
-
         el = read_tle(path)
         return cls._catalog(el, "tle", design, name)
 
     @classmethod
     def from_omm(cls, path, design=None, name=None, format=None):
         """Satellites from a CelesTrak OMM file (CSV, JSON or XML)."""
-        from ephemeris.catalogs import read_omm
-
         el = read_omm(path, format=format)
         return cls._catalog(el, "omm", design, name)
 

@@ -33,6 +33,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ephemeris.geometry import PROPAGATORS
+from ephemeris.timegrid import make_time_grid
+from twin.constellation import Constellation
+from twin.design import SatelliteDesign
+from twin.io.atomic import atomic_write_text
+from twin.run.simulate import POLICIES, simulate
+
 NUM = (int, float)
 STR = (str,)
 TIME = (str, _dt.datetime, _dt.date)
@@ -127,8 +134,6 @@ class Scenario:
         check_table(self.simulation, SIMULATION_KEYS, "[simulation]")
         if not isinstance(self.shells, list) or not self.shells:
             raise ValueError("[[shells]]: a scenario needs at least one shell")
-        from twin.design import SatelliteDesign
-
         SatelliteDesign.from_dict(self.design)  # validates [design]
         for i, sh in enumerate(self.shells):
             where = f"[[shells]] #{i + 1}"
@@ -149,10 +154,6 @@ class Scenario:
     def _check_values(self):
         """Values, not just keys: the time grid, the options and every shell, at load time
         (so a bad scenario fails before a run starts or an output directory is made)."""
-        from ephemeris.geometry import PROPAGATORS
-        from ephemeris.timegrid import make_time_grid
-        from twin.run.simulate import POLICIES
-
         kw = self.run_arguments()
         try:
             make_time_grid(kw["start"], kw["duration"], kw["step"])
@@ -191,15 +192,11 @@ class Scenario:
 
         text = tomli_w.dumps(self.to_dict())
         if path is not None:
-            from twin.io.atomic import atomic_write_text
-
             atomic_write_text(path, text, overwrite=overwrite)
         return text
 
     # ----- running --------------------------------------------------------------------------
     def shell_design(self, i):
-        from twin.design import SatelliteDesign
-
         return SatelliteDesign.from_dict(_merge(self.design, self.shells[i].get("design", {})))
 
     def constellation(self):
@@ -220,8 +217,6 @@ class Scenario:
 
     def _build_shell(self, kind, kw):
         """One shell's :class:`twin.Constellation` from its keys (``design`` included)."""
-        from twin.constellation import Constellation
-
         if isinstance(kw.get("epoch"), (_dt.datetime, _dt.date)):
             kw["epoch"] = kw["epoch"].isoformat()
         if kind == "sun-synchronous":
@@ -253,8 +248,6 @@ class Scenario:
 
     def run(self, **options):
         """Simulate the scenario (options go to :func:`twin.simulate`)."""
-        from twin.run.simulate import simulate
-
         kw = {**self.run_arguments(), **options}
         result = simulate(self.constellation(), **kw)
         result.scenario = self
