@@ -31,7 +31,8 @@ One row per satellite, columns :data:`COLUMNS`: ``name``, ``shell`` (the file's 
 elements in degrees, ``mean_motion_rev_per_day`` (Kozai), ``bstar`` (1/earth radii) and
 ``ndot`` / ``nddot`` in sgp4's internal units (rad/min^2, rad/min^3) as stored on the
 ``Satrec``.  They rebuild the identical ``Satrec`` with ``sgp4init`` (WGS72, opsmode "i");
-see :func:`satrec_from_row` for the one subtle point, the split epoch.
+see :func:`ephemeris.satrec.satrec_from_row` (the builders of ``Satrec`` objects live in
+:mod:`ephemeris.satrec`) for the one subtle point, the split epoch.
 """
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 from sgp4.io import compute_checksum
 
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
+from ephemeris.satrec import (  # noqa: F401 - satrec_from_row, satrecs_from_table re-exported
+    MAX_SATNUM,
+    NS_PER_DAY,
+    XPDOTP,
+    satrec_from_row,
+    satrecs_from_table,
+)
 
 __all__ = ["COLUMNS", "elements_from_satrecs", "read_omm", "read_tle"]
 
@@ -60,10 +68,6 @@ COLUMNS = tuple(ELEMENT_COLUMNS)
 #: WGS72 equatorial radius (km), the one SGP4 uses with ``WGS72``.
 WGS72_RADIUS_KM = RE_WGS72_KM
 _JD_UNIX = 2440587.5          # 1970-01-01T00:00 UTC
-_JD_1949 = 2433281.5          # 1949-12-31T00:00 UTC, sgp4init's epoch origin
-_NS_PER_DAY = 86_400 * 10**9
-_DAYS_1949_TO_UNIX = 7306     # _JD_UNIX - _JD_1949
-_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
 
 # ----------------------------------------------------------------------------------------
 # The element table
@@ -96,7 +100,7 @@ def elements_from_satrecs(satrecs, names, source: str, shell: str = "") -> pd.Da
         "eccentricity": attr("ecco"),
         "arg_perigee_deg": np.degrees(attr("argpo")),
         "mean_anomaly_deg": np.degrees(attr("mo")),
-        "mean_motion_rev_per_day": attr("no_kozai") * _XPDOTP,
+        "mean_motion_rev_per_day": attr("no_kozai") * XPDOTP,
         "bstar": attr("bstar"),
         "ndot": attr("ndot"),
         "nddot": attr("nddot"),
@@ -112,92 +116,8 @@ def _jd_to_datetime64(jd, fr) -> np.ndarray:
     d = np.asarray(jd, dtype=float) - _JD_UNIX
     whole = np.floor(d)
     frac = (d - whole) + np.asarray(fr, dtype=float)
-    ns = whole.astype(np.int64) * _NS_PER_DAY + np.rint(frac * _NS_PER_DAY).astype(np.int64)
+    ns = whole.astype(np.int64) * NS_PER_DAY + np.rint(frac * NS_PER_DAY).astype(np.int64)
     return ns.view("datetime64[ns]")
-
-
-def _epoch_split_1949(epoch) -> tuple[int, int]:
-    """(whole days, nanoseconds) of a UTC instant since 1949-12-31 00:00 UTC."""
-    total = int(pd.Timestamp(epoch).value) + _DAYS_1949_TO_UNIX * _NS_PER_DAY
-    return divmod(total, _NS_PER_DAY)
-
-
-def _epoch_days_1949(epoch) -> float:
-    """``sgp4init``'s epoch argument (days since 1949-12-31 00:00 UTC) of a UTC instant.
-
-    Whole days and fraction are formed apart (never ``jd - 2433281.5`` on a 2.4e6-sized sum),
-    which reproduces the float sgp4's OMM path computed.
-    """
-    whole, rest = _epoch_split_1949(epoch)
-    return whole + rest / _NS_PER_DAY
-
-
-def satrec_from_row(row) -> Satrec:
-    """Rebuild a ``Satrec`` from one row of the element table (a namedtuple or Series).
-
-    ``sgp4init`` splits its float epoch into ``jdsatepoch`` + ``jdsatepochF`` and snaps the
-    fraction to 8 decimals only when ``epoch * 1e8`` happens to be integral in floating point;
-    for some TLE epochs it is not, and the fraction comes out ~1e-12 day (0.1 us, ~1e-6 km
-    for LEO) off the one ``twoline2rv`` parsed.  So the split is set again from the table's
-    nanoseconds whenever ``sgp4init``'s own split does not round to them.
-    """
-    whole, rest = _epoch_split_1949(row.epoch)
-    return _satrec(row.satnum, whole, rest, row.bstar, row.ndot, row.nddot, row.eccentricity,
-                   row.arg_perigee_deg, row.inclination_deg, row.mean_anomaly_deg,
-                   row.mean_motion_rev_per_day, row.raan_deg)
-
-
-def _satrec(satnum, whole, rest, bstar, ndot, nddot, ecc, argp_deg, inc_deg, ma_deg,
-            n_rev_per_day, raan_deg) -> Satrec:
-    """``sgp4init`` (WGS72, mode "i") of one satellite, its epoch given as whole days since
-    1949-12-31 00:00 UTC and nanoseconds (see :func:`satrec_from_row`)."""
-    sat = Satrec()
-    satnum = int(satnum)
-    whole, rest = int(whole), int(rest)
-    sat.sgp4init(
-        WGS72, "i", satnum if 0 <= satnum <= _MAX_SATNUM else satnum % 100000,
-        whole + rest / _NS_PER_DAY, float(bstar), float(ndot), float(nddot), float(ecc),
-        math.radians(argp_deg), math.radians(inc_deg), math.radians(ma_deg),
-        float(n_rev_per_day) / _XPDOTP, math.radians(raan_deg),
-    )
-    if sat.jdsatepoch != _JD_1949 + whole or round(sat.jdsatepochF * _NS_PER_DAY) != rest:
-        sat.jdsatepoch = _JD_1949 + whole
-        sat.jdsatepochF = rest / _NS_PER_DAY
-    return sat
-
-
-def satrecs_from_table(elements: pd.DataFrame) -> list:
-    """:func:`satrec_from_row` for every row, reading each column once (no per-row pandas
-    access; ~4x faster for large tables)."""
-    ns = elements["epoch"].to_numpy(dtype="datetime64[ns]").astype(np.int64) \
-        + _DAYS_1949_TO_UNIX * _NS_PER_DAY
-    whole, rest = np.divmod(ns, _NS_PER_DAY)
-    cols = [elements[k].to_numpy(float).tolist() for k in (
-        "bstar", "ndot", "nddot", "eccentricity", "arg_perigee_deg", "inclination_deg",
-        "mean_anomaly_deg", "mean_motion_rev_per_day", "raan_deg")]
-    return [_satrec(*args) for args in zip(elements["satnum"].to_numpy().tolist(),
-                                            whole.tolist(), rest.tolist(), *cols)]
-
-
-def _check_roundtrip(elements: pd.DataFrame, satrecs, minutes=(0.0, 45.0, 97.0, 360.0,
-                                                                 721.0, 1440.0)) -> float:
-    """Largest position difference (km) between ``satrecs`` and their rebuilds from the table.
-
-    For tests: each row is rebuilt with ``sgp4init`` and both are propagated to the same
-    instants, ``minutes`` after the original's epoch.  Raises ``ValueError`` if either
-    propagation reports an SGP4 error.
-    """
-    worst = 0.0
-    for row, sat in zip(elements.itertuples(index=False), satrecs, strict=True):
-        new = satrec_from_row(row)
-        for m in minutes:
-            fr = sat.jdsatepochF + m / 1440.0
-            e1, r1, _ = sat.sgp4(sat.jdsatepoch, fr)
-            e2, r2, _ = new.sgp4(sat.jdsatepoch, fr)
-            if e1 or e2:
-                raise ValueError(f"{row.name}: SGP4 error {e1 or e2} at {m} min")
-            worst = max(worst, max(abs(a - b) for a, b in zip(r1, r2)))
-    return worst
 
 
 # ----------------------------------------------------------------------------------------
@@ -363,7 +283,6 @@ _OMM_INTS = ("EPHEMERIS_TYPE", "NORAD_CAT_ID", "ELEMENT_SET_NO", "REV_AT_EPOCH")
 _OMM_REQUIRED = ("OBJECT_ID", "EPOCH", *_OMM_FLOATS, *_OMM_INTS, "CLASSIFICATION_TYPE")
 _OMM_EPOCH_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S")
 _XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_MAX_SATNUM = 339999  # Alpha-5 "Z9999"
 
 
 def read_omm(path, format: str | None = None) -> pd.DataFrame:
@@ -502,8 +421,8 @@ def _omm_fields(record: dict, label: str, k: int) -> tuple[dict, str]:
         except ValueError:
             raise bad(key, fields[key], "an integer") from None
     satnum = int(fields["NORAD_CAT_ID"])
-    if not 0 <= satnum <= _MAX_SATNUM:
-        raise bad("NORAD_CAT_ID", fields["NORAD_CAT_ID"], f"0 to {_MAX_SATNUM} (Alpha-5)")
+    if not 0 <= satnum <= MAX_SATNUM:
+        raise bad("NORAD_CAT_ID", fields["NORAD_CAT_ID"], f"0 to {MAX_SATNUM} (Alpha-5)")
     ecc = float(fields["ECCENTRICITY"])
     if not 0.0 <= ecc < 1.0:
         raise bad("ECCENTRICITY", fields["ECCENTRICITY"], "0 <= eccentricity < 1")

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 
 import numpy as np
+from astropy.utils import data as adata
+from astropy.utils import iers
+from skyfield_data import get_skyfield_data_path
 
 #: DE421 coverage (JPL, "de421.bsp" header), as UTC calendar dates.
 DE421_START = np.datetime64("1899-07-29T00:00:00")
@@ -23,9 +27,6 @@ DE421_END = np.datetime64("2053-10-09T00:00:00")
 
 def configure_astropy_offline() -> None:
     """Forbid astropy from reaching the network (IERS tables and the data cache)."""
-    from astropy.utils import data as adata
-    from astropy.utils import iers
-
     iers.conf.auto_download = False
     iers.conf.auto_max_age = None
     iers.conf.iers_degraded_accuracy = "warn"
@@ -34,10 +35,6 @@ def configure_astropy_offline() -> None:
 
 @functools.lru_cache(maxsize=1)
 def _data_dir() -> str:
-    import warnings
-
-    from skyfield_data import get_skyfield_data_path
-
     with warnings.catch_warnings():
         # skyfield-data warns that its finals2000A.all has "expired"; that file is not used
         # (the timescale is skyfield's builtin one), de421.bsp never expires.
@@ -48,7 +45,7 @@ def _data_dir() -> str:
 @functools.lru_cache(maxsize=1)
 def timescale():
     """The skyfield timescale from skyfield's builtin tables (no file written, no download)."""
-    from skyfield.iokit import Loader
+    from skyfield.iokit import Loader  # lazy: skyfield costs ~0.2 s to import, on first use
 
     return Loader(_data_dir(), verbose=False).timescale(builtin=True)
 
@@ -56,7 +53,7 @@ def timescale():
 @functools.lru_cache(maxsize=1)
 def planets():
     """The DE421 kernel bundled by ``skyfield-data``."""
-    from skyfield.api import load_file
+    from skyfield.api import load_file  # lazy: skyfield costs ~0.2 s to import, on first use
 
     return load_file(os.path.join(_data_dir(), "de421.bsp"))
 

@@ -13,7 +13,8 @@ import pandas as pd
 import xarray as xr
 
 from ephemeris.geometry import elements_from_dataset
-from ephemeris.propagate import satrecs_from_elements
+from ephemeris.j2 import propagate_j2
+from ephemeris.satrec import satrecs_from_elements
 from ephemeris.shadow import disc_fraction_visible, shadow_angles
 from ephemeris.sun import sun_and_frames
 from ephemeris.timegrid import skyfield_time
@@ -46,8 +47,6 @@ def _positions_at(satrecs, sat_idx, t, start, j2_sats):
     for s in np.unique(sat_idx):
         m = sat_idx == s
         if j2_sats[s]:
-            from ephemeris.j2 import propagate_j2
-
             rr = propagate_j2([satrecs[s]], np.full(m.sum(), whole0), fr[m])[0][0]
         else:
             _, rr, _ = satrecs[s].sgp4_array(np.full(m.sum(), whole0), fr[m])

@@ -11,19 +11,27 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ephemeris import fastmath
+from ephemeris.frames import (  # noqa: F401 - WGS84_*, geodetic_wgs84: importers of geometry
+    WGS84_A_KM,
+    WGS84_F,
+    beta_deg,
+    geodetic_wgs84,
+    rotate,
+    sun_rsw,
+)
+from ephemeris.geometry_kernel import geometry_kernel
 from ephemeris.j2 import propagate_j2
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
-from ephemeris.propagate import (
-    REENTRY_ALTITUDE_KM,
-    REENTRY_CODE,
-    propagate,
-    satrecs_from_elements,
+from ephemeris.propagate import REENTRY_ALTITUDE_KM, REENTRY_CODE, propagate
+from ephemeris.satrec import satrecs_from_elements
+from ephemeris.shadow import (
+    EARTH_RADIUS_KM,
+    disc_fraction_visible,
+    shadow_angles_from_sines,
+    shadow_sines,
 )
-from ephemeris.shadow import EARTH_RADIUS_KM, disc_fraction_visible
 from ephemeris.sun import AU_KM, SUN_RADIUS_KM, SunAndFrames
-
-WGS84_A_KM = 6378.137
-WGS84_F = 1 / 298.257223563
 
 #: Per-(sat, time) outputs of the geometry kernel: name -> (trailing shape, dtype).
 GEOMETRY_OUTPUTS = {
@@ -52,39 +60,6 @@ ATTRS = {
 }
 
 
-def geodetic_wgs84(x, y, z):
-    """Geodetic latitude [deg], longitude [deg], height [km] from ITRS x, y, z [km].
-
-    Bowring's (1976) one-step formula: with the parametric latitude u, tan u = a z / (b p),
-    tan(phi) = (z + e'^2 b sin^3 u) / (p - e^2 a cos^3 u), h = p cos(phi) + z sin(phi)
-    - a sqrt(1 - e^2 sin^2 phi) (Bowring, Survey Review 23(181), 1976; Hofmann-Wellenhof et
-    al., GNSS, 2008, eq. 5.4).  Error < 1 mm in latitude and height from the surface to GEO
-    (checked against skyfield's iterative ``wgs84`` in the tests); written without
-    trigonometry except the two arctangents.
-    """
-    a = WGS84_A_KM
-    e2 = WGS84_F * (2 - WGS84_F)
-    b = a * (1 - WGS84_F)
-    ep2 = (a * a - b * b) / (b * b)
-    p = np.sqrt(x * x + y * y)
-    za, pb = z * a, p * b
-    q = 1.0 / np.sqrt(za * za + pb * pb)
-    su, cu = za * q, pb * q
-    num = z + ep2 * b * su * su * su
-    den = p - e2 * a * cu * cu * cu
-    k = 1.0 / np.sqrt(num * num + den * den)
-    sphi, cphi = num * k, den * k
-    h = p * cphi + z * sphi - a * np.sqrt(1.0 - e2 * sphi * sphi)
-    return np.degrees(np.arctan2(num, den)), np.degrees(np.arctan2(y, x)), h
-
-
-def _rotate(m, x, y, z):
-    """Rotate component arrays (n, T) by per-step matrices ``m`` (T, 3, 3)."""
-    return (m[:, 0, 0] * x + m[:, 0, 1] * y + m[:, 0, 2] * z,
-            m[:, 1, 0] * x + m[:, 1, 1] * y + m[:, 1, 2] * z,
-            m[:, 2, 0] * x + m[:, 2, 1] * y + m[:, 2, 2] * z)
-
-
 def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIUS_KM, out=None,
                          minimal=False):
     """Geometry variables from TEME states ``r`` [km], ``v`` [km/s] of shape (n, T, 3).
@@ -99,40 +74,28 @@ def geometry_from_states(r, v, frames: SunAndFrames, earth_radius_km=EARTH_RADIU
     everything but ``sunlit_fraction``, ``sun_rsw`` and ``alt_km`` (the compiled kernel
     does; the numpy reference computes all).
 
-    This numpy code is the reference; when numba is importable the same math runs as one
-    compiled pass (:mod:`ephemeris.geometry_kernel`, equal to rounding).
+    The equations are the models of :mod:`ephemeris.frames` and :mod:`ephemeris.shadow`,
+    run here as numpy on (n, T) arrays: the reference.  When :data:`ephemeris.fastmath.USE_NUMBA`
+    (the default) the same models run inlined in one compiled pass instead
+    (:mod:`ephemeris.geometry_kernel`; equal to rounding).
     """
-    # --- fused kernel dispatch (ephemeris/geometry_kernel.py); numpy reference below ---
-    try:
-        from ephemeris.geometry_kernel import geometry_kernel
-    except ImportError:  # numba missing: the numpy reference below
-        geometry_kernel = None
-    if geometry_kernel is not None:
+    if fastmath.USE_NUMBA:
         return geometry_kernel(r, v, frames, earth_radius_km, SUN_RADIUS_KM, out=out,
                                minimal=minimal)
-    # --- end of fused kernel dispatch ---
     rx, ry, rz = (np.ascontiguousarray(r[..., i]) for i in range(3))
     vx, vy, vz = (v[..., i] for i in range(3))
     sx, sy, sz = (frames.sun_teme_km[:, i] / frames.sun_distance_km for i in range(3))
-    big_s = frames.sun_distance_km
-    rn = np.sqrt(rx * rx + ry * ry + rz * rz)
-    hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
-    hn = np.sqrt(hx * hx + hy * hy + hz * hz)
-    sun_r = (rx * sx + ry * sy + rz * sz) / rn
-    sun_w = (hx * sx + hy * sy + hz * sz) / hn
-    # (w x r_hat) . s = h . (r x s) / (|h| |r|)
-    sun_s = (hx * (ry * sz - rz * sy) + hy * (rz * sx - rx * sz) + hz * (rx * sy - ry * sx)) \
-        / (hn * rn)
-    dn = np.sqrt(big_s * big_s - 2.0 * big_s * rn * sun_r + rn * rn)
-    a = np.arcsin(SUN_RADIUS_KM / dn)
-    b = np.arcsin(np.minimum(earth_radius_km / rn, 1.0))
-    c = np.arccos(np.clip((rn - big_s * sun_r) / dn, -1.0, 1.0))
+    gcrs, itrs = (m.reshape(-1, 9).T for m in (frames.teme_to_gcrs, frames.teme_to_itrs))
     out = {} if out is None else out
-    _put(out, "sunlit_fraction", disc_fraction_visible(a, b, c))
-    _put(out, "beta_deg", np.degrees(np.arcsin(np.clip(sun_w, -1.0, 1.0))))
-    _put_components(out, "sun_rsw", (sun_r, sun_s, sun_w))
-    _put_components(out, "position_km", _rotate(frames.teme_to_gcrs, rx, ry, rz))
-    lat, lon, alt = geodetic_wgs84(*_rotate(frames.teme_to_itrs, rx, ry, rz))
+    with np.errstate(divide="ignore", invalid="ignore"):      # NaN where the kernel has NaN
+        rn, sun_r, sun_s, sun_w = sun_rsw(rx, ry, rz, vx, vy, vz, sx, sy, sz)
+        angles = shadow_angles_from_sines(*shadow_sines(
+            rn, sun_r, frames.sun_distance_km, earth_radius_km, SUN_RADIUS_KM))
+        _put(out, "sunlit_fraction", disc_fraction_visible(*angles))
+        _put(out, "beta_deg", beta_deg(sun_w))
+        _put_components(out, "sun_rsw", (sun_r, sun_s, sun_w))
+        _put_components(out, "position_km", rotate(*gcrs, rx, ry, rz))
+        lat, lon, alt = geodetic_wgs84(*rotate(*itrs, rx, ry, rz))
     _put(out, "lat_deg", lat)
     _put(out, "lon_deg", lon)
     _put(out, "alt_km", alt)

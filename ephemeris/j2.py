@@ -2,8 +2,8 @@
 
 ``propagate_j2`` evaluates, per satellite and time, the same equations as SGP4's near-Earth
 branch (``sgp4()`` in Vallado's C++/Python, followed line by line) with the drag coefficient
-``bstar`` = 0, as one numba kernel over (sat, time) with every per-satellite constant hoisted
-out of the time loop.  With ``bstar`` = 0 every drag term of SGP4 vanishes exactly (``cc1``,
+``bstar`` = 0, as one compiled kernel over (sat, time) with every per-satellite constant
+hoisted out of the time loop.  With ``bstar`` = 0 every drag term of SGP4 vanishes exactly (``cc1``,
 ``cc4``, ``cc5``, ``omgcof``, ``xmcof``, ``nodecf``, ``d2``..``d4``, ``t2cof``..``t5cof`` are
 all proportional to ``bstar``), so what is left is the analytic J2/J3/J4 theory of Hoots &
 Roehrich (1980, Spacetrack Report No. 3) in the form of Vallado, Crawford, Hujsak & Kelso
@@ -52,53 +52,53 @@ What is left out, against SGP4 itself:
   lunar-solar periodics and resonances of SDP4) are propagated with SGP4 itself
   (``SatrecArray.sgp4``), so their states are SGP4's exactly.
 
-How it is evaluated (the numbers are SGP4's to ~1e-8 km; the tests ask for 1 mm):
+How it is evaluated (the numbers are SGP4's to ~1e-8 km; the tests ask for 1 mm).  The
+equations are written once, as :mod:`ephemeris.fastmath` models of one satellite at one time:
+:func:`epoch_constants` and :func:`satellite_constants` (per satellite), :func:`secular_terms`
+(secular and long-period terms), :func:`kepler_step` (one of SGP4's Newton steps) and
+:func:`short_period_state` (short-period terms and the state).  They differ from SGP4's text
+only in form: the angles are not reduced modulo 2 pi first (only their sines and cosines are
+used), and sin/cos of u + du, node + dn, i + di (the short-period corrections, < 1e-2 rad) are
+those of u, node, i rotated by the correction (:func:`rotate_by`, Taylor series to rounding),
+sin/cos of atan2(sinu, cosu) being sinu, cosu normalised.  Two callers:
 
-* numba kernel (:func:`_near_earth_kernel`): per satellite, blocks of :data:`BLOCK` time steps
-  go through three loops with no calls into the C math library, which LLVM vectorises (SIMD
-  over time steps): (1) the secular and long-period terms, (2) Kepler's equation, every
-  lane taking SGP4's Newton steps until its own stopping rule holds, (3) the short-period
-  terms and the state.  Sines and cosines come from :func:`sincosv` (fdlibm's polynomials,
-  within 2 ulp); the angles are not reduced modulo 2 pi first (only their sines and cosines
-  are used; :func:`sincosv` reduces exactly), and sin/cos of u + du, node + dn, i + di (the
-  short-period corrections, < 1e-2 rad) are those of u, node, i rotated by the correction
-  (Taylor series to rounding), sin/cos of atan2(sinu, cosu) being sinu, cosu normalised.
-  Satellites whose angles would exceed :data:`SINCOS_MAX_ARG` within the run (decades from
-  their epoch) are handed to SGP4 itself.
-* without numba, the same equations as written in SGP4 run as a vectorised numpy fallback
-  (:func:`_near_earth_numpy`; several times slower, memory-bound).
+* compiled (:func:`_near_earth_kernel`, when :data:`ephemeris.fastmath.USE_NUMBA`): per
+  satellite, blocks of :data:`BLOCK` time steps go through three loops with no calls into the
+  C math library, which LLVM vectorises (SIMD over time steps): (1) the secular and
+  long-period terms, (2) Kepler's equation, every lane taking SGP4's Newton steps until its
+  own stopping rule holds, (3) the short-period terms and the state.  Sines and cosines are
+  :func:`ephemeris.fastmath.sincos`, there fdlibm's polynomials (within 2 ulp), exact for
+  angles below :data:`SINCOS_MAX_ARG`.
+* numpy (:func:`_near_earth_numpy`): the same models on (sat, time) arrays, with numpy's
+  sine and cosine (``propagate_j2(..., use_numba=False)``, and without numba).
+
+Either way, satellites whose angles would exceed :data:`SINCOS_MAX_ARG` within the run (decades
+from their epoch) are handed to SGP4 itself.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
+from sgp4.api import WGS72, Satrec
 
-try:  # numba is a dependency; the numpy path below keeps the module usable without it
-    from numba import njit
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    HAVE_NUMBA = False
+from ephemeris import fastmath
+from ephemeris.fastmath import (
+    SINCOS_MAX_ARG,
+    any_true,
+    model,
+    sincos,
+    sincosv,  # noqa: F401 - importers of j2.sincosv
+    where,
+)
+from ephemeris.propagate import _hold_last_good, propagate
 
 #: Per-satellite ``Satrec`` attributes the kernel reads (one row per satellite).
 SATREC_FIELDS = ("jdsatepoch", "jdsatepochF", "mo", "mdot", "argpo", "argpdot", "nodeo",
                  "nodedot", "ecco", "inclo", "no_kozai", "j2", "j3oj2", "xke", "radiusearthkm")
 
-_TWOPI = 2.0 * math.pi
 #: Time steps per block of the compiled kernel (its scratch rows are this long).
 BLOCK = 128
-#: Largest |angle| [rad] :func:`sincosv` reduces exactly (Cody-Waite with a 3-part pi/2).
-SINCOS_MAX_ARG = 1.0e6
-# fdlibm k_sin.c / k_cos.c (Sun Microsystems 1993) polynomials on [-pi/4, pi/4]
-_PIO2_1, _PIO2_2, _PIO2_3 = (1.57079632673412561417e+00, 6.07710050630396597660e-11,
-                             2.02226624871116645580e-21)
-_INVPIO2 = 6.36619772367581382433e-01
-_S1, _S2, _S3, _S4, _S5, _S6 = (
-    -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04,
-    2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10)
-_C1, _C2, _C3, _C4, _C5, _C6 = (
-    4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
-    -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11)
+#: Most Newton steps of SGP4's Kepler solve (its ``ktr <= 10`` with the first evaluation).
+KEPLER_STEPS = 10
 _X2O3 = 2.0 / 3.0
 _TEMP4 = 1.5e-12
 
@@ -111,10 +111,13 @@ def satrec_constants(satrecs) -> np.ndarray:
     return out
 
 
-def _epoch_constants(no_kozai, ecco, inclo, j2, j3oj2, xke):
-    """SGP4's epoch quantities (``initl`` and ``sgp4init``) for bstar = 0, written once for
-    scalars (compiled by numba) and arrays (numpy): returns (am, nm, sinio, cosio, aycof,
-    xlcof, con41, x1mth2, x7thm1, no_unkozai)."""
+# ------------------------------------------------------------------------------------------
+# The model: SGP4's near-Earth equations for bstar = 0, one satellite at one time
+# ------------------------------------------------------------------------------------------
+@model
+def epoch_constants(no_kozai, ecco, inclo, j2, j3oj2, xke):
+    """SGP4's epoch quantities (``initl`` and ``sgp4init``) for bstar = 0: returns (am, nm,
+    sinio, cosio, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai)."""
     # initl: un-Kozai the mean motion
     eccsq = ecco * ecco
     omeosq = 1.0 - eccsq
@@ -143,261 +146,232 @@ def _epoch_constants(no_kozai, ecco, inclo, j2, j3oj2, xke):
     return am, nm, sinio, cosio, aycof, xlcof, con41, x1mth2, x7thm1, no
 
 
-if HAVE_NUMBA:
-    _epoch_constants_nb = njit(cache=True)(_epoch_constants)
+@model
+def satellite_constants(no_kozai, ecco, inclo, j2, j3oj2, xke, radius):
+    """What the time steps of one satellite need, from its ``Satrec`` fields: (code, ep, ay0,
+    xl0, am, sqrt_am, nm_xke, con41, x1mth2, x7thm1, sinio, cosio, vkm).
 
-    @njit(cache=True, inline="always", error_model="numpy")
-    def sincosv(x):  # pragma: no cover - compiled
-        """(sin x, cos x) for |x| < :data:`SINCOS_MAX_ARG`, without a libm call (so loops
-        using it vectorise): Cody-Waite reduction by pi/2 in three parts (exact there) and
-        fdlibm's kernel polynomials; within 2 ulp of the C library's."""
-        k = np.floor(x * _INVPIO2 + 0.5)
-        y = ((x - k * _PIO2_1) - k * _PIO2_2) - k * _PIO2_3
-        z = y * y
-        s = y + y * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
-        c = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
-        q = k - 4.0 * np.floor(k * 0.25)
-        odd = (q == 1.0) | (q == 3.0)
-        sn = c if odd else s
-        cn = s if odd else c
-        sn = -sn if q >= 2.0 else sn
-        cn = -cn if (q == 1.0) | (q == 2.0) else cn
-        return sn, cn
-
-    @njit(cache=True, inline="always", error_model="numpy")
-    def _rotate(s, c, d):  # pragma: no cover - compiled
-        """(sin, cos) of x + d from (sin x, cos x), for |d| <= 0.05: Taylor series of sin d and
-        cos d to d^7 and d^8 (truncation below 1e-17 of d), i.e. to rounding."""
-        d2 = d * d
-        sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)))
-        cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0)))
-        return s * cd + c * sd, c * cd - s * sd
-
-    @njit(cache=True, error_model="numpy")
-    def _block(jb, fb, sat, w):  # pragma: no cover - compiled
-        """SGP4 (bstar = 0) at one block of times ``jb`` + ``fb`` (BLOCK each) of one satellite
-        (constants ``sat``, see :func:`_near_earth_kernel`); results in rows 8..14 of ``w``.
-
-        Each loop runs over the whole block with the rows of ``w`` at fixed offsets from the
-        start of every array, so LLVM sees independent lanes and vectorises it."""
-        bl = BLOCK
-        (epoch, epoch_f, mo, mdot, argpo, argpdot, nodeo, nodedot, ep, ay0, xl0, am, sqrt_am,
-         nm_xke, j2, con41, x1mth2, x7thm1, sinip, cosip, radius, vkm) = sat
-        # secular gravity (SGP4's drag terms are exactly zero for bstar = 0) and the
-        # long-period periodics; Kepler's unknown E + w starts at u = M + w + xlcof term
-        for k in range(bl):
-            t = (jb[k] - epoch) * 1440.0 + (fb[k] - epoch_f) * 1440.0
-            mm = mo + mdot * t
-            argpm = argpo + argpdot * t
-            nodem = nodeo + nodedot * t
-            sw, cw = sincosv(argpm)
-            axnl = ep * cw
-            aynl = ep * sw + ay0
-            u = (mm + argpm) + xl0 * axnl
-            su, cu = sincosv(u)
-            w[k] = axnl
-            w[bl + k] = aynl
-            w[2 * bl + k] = u
-            w[3 * bl + k] = u
-            w[4 * bl + k] = su
-            w[5 * bl + k] = cu
-            w[6 * bl + k] = nodem
-            w[7 * bl + k] = 1.0
-        # Kepler's equation: SGP4's Newton steps (clamped to 0.95 rad), at most 10 per lane,
-        # a lane stopping when its step is below 1e-12 with the sine and cosine of the
-        # iterate before that step, as SGP4 does
-        for it in range(10):
-            active = 0
-            for k in range(bl):
-                axnl = w[k]
-                aynl = w[bl + k]
-                eo1 = w[3 * bl + k]
-                sineo1 = w[4 * bl + k]
-                coseo1 = w[5 * bl + k]
-                tem5 = (w[2 * bl + k] - aynl * coseo1 + axnl * sineo1 - eo1) / \
-                    (1.0 - coseo1 * axnl - sineo1 * aynl)
-                tem5 = 0.95 if tem5 >= 0.95 else (-0.95 if tem5 <= -0.95 else tem5)
-                go = (w[7 * bl + k] > 0.0) & (abs(tem5) >= 1.0e-12) & (it < 9)
-                eon = eo1 + tem5
-                sn, cn = sincosv(eon)
-                w[3 * bl + k] = eon if go else eo1
-                w[4 * bl + k] = sn if go else sineo1
-                w[5 * bl + k] = cn if go else coseo1
-                w[7 * bl + k] = 1.0 if go else 0.0
-                active += 1 if go else 0
-            if active == 0:
-                break
-        # short-period periodics and the state (SGP4's statements in SGP4's order)
-        for k in range(bl):
-            axnl = w[k]
-            aynl = w[bl + k]
-            sineo1 = w[4 * bl + k]
-            coseo1 = w[5 * bl + k]
-            ecose = axnl * coseo1 + aynl * sineo1
-            esine = axnl * sineo1 - aynl * coseo1
-            el2 = axnl * axnl + aynl * aynl
-            pl = am * (1.0 - el2)
-            rl = am * (1.0 - ecose)
-            rdotl = sqrt_am * esine / rl
-            rvdotl = np.sqrt(pl) / rl
-            betal = np.sqrt(1.0 - el2)
-            temp = esine / (1.0 + betal)
-            sinu = am / rl * (sineo1 - aynl - axnl * temp)
-            cosu = am / rl * (coseo1 - axnl + aynl * temp)
-            sin2u = (cosu + cosu) * sinu
-            cos2u = 1.0 - 2.0 * sinu * sinu
-            temp = 1.0 / pl
-            temp1 = 0.5 * j2 * temp
-            temp2 = temp1 * temp
-            mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
-            # su = atan2(sinu, cosu) + du, xnode = node + dn, xinc = inclo + di
-            du = -0.25 * temp2 * x7thm1 * sin2u
-            dn = 1.5 * temp2 * cosip * sin2u
-            di = 1.5 * temp2 * cosip * sinip * cos2u
-            mvt = rdotl - nm_xke * temp1 * x1mth2 * sin2u
-            rvdot = rvdotl + nm_xke * temp1 * (x1mth2 * cos2u + 1.5 * con41)
-            knorm = 1.0 / np.sqrt(sinu * sinu + cosu * cosu)
-            sinsu, cossu = _rotate(sinu * knorm, cosu * knorm, du)
-            sn0, cn0 = sincosv(w[6 * bl + k])
-            snod, cnod = _rotate(sn0, cn0, dn)
-            sini, cosi = _rotate(sinip, cosip, di)
-            xmx = -snod * cosi
-            xmy = cnod * cosi
-            ux = xmx * sinsu + cnod * cossu
-            uy = xmy * sinsu + snod * cossu
-            uz = sini * sinsu
-            vx = xmx * cossu - cnod * sinsu
-            vy = xmy * cossu - snod * sinsu
-            vz = sini * cossu
-            mr = mrt * radius
-            w[8 * bl + k] = mr * ux
-            w[9 * bl + k] = mr * uy
-            w[10 * bl + k] = mr * uz
-            w[11 * bl + k] = (mvt * ux + rvdot * vx) * vkm
-            w[12 * bl + k] = (mvt * uy + rvdot * vy) * vkm
-            w[13 * bl + k] = (mvt * uz + rvdot * vz) * vkm
-            w[14 * bl + k] = 4.0 if pl < 0.0 else (6.0 if mrt < 1.0 else 0.0)
-
-    @njit(cache=True, error_model="numpy")
-    def _near_earth_kernel(c, jdp, frp, r, v, err):  # pragma: no cover - compiled
-        """SGP4's near-Earth ``sgp4()`` with bstar = 0 for every (sat, time) (module doc).
-
-        ``c`` (n, 15): :data:`SATREC_FIELDS`; ``jdp``, ``frp`` (blocks, BLOCK): the times,
-        padded with the last one; writes ``r``, ``v`` (n, T, 3) [km, km/s] and
-        ``err`` (n, T) in place, NaN where SGP4 gives NaN (error codes 1 to 5).
-        """
-        nt = r.shape[1]
-        bl = BLOCK
-        w = np.empty(15 * bl)
-        for i in range(c.shape[0]):
-            ecco, inclo, no_kozai, j2, j3oj2, xke, radius = c[i, 8], c[i, 9], c[i, 10], \
-                c[i, 11], c[i, 12], c[i, 13], c[i, 14]
-            am, nm, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai = \
-                _epoch_constants_nb(no_kozai, ecco, inclo, j2, j3oj2, xke)
-            if ecco >= 1.0 or ecco < -0.001 or not (no_unkozai > 0.0):
-                code = 1 if no_unkozai > 0.0 else 2
-                for j in range(nt):
-                    err[i, j] = code
-                    for k in range(3):
-                        r[i, j, k] = np.nan
-                        v[i, j, k] = np.nan
-                continue
-            ep = ecco if ecco >= 1.0e-6 else 1.0e-6
-            temp_lp = 1.0 / (am * (1.0 - ep * ep))
-            sat = (c[i, 0], c[i, 1], c[i, 2], c[i, 3], c[i, 4], c[i, 5], c[i, 6], c[i, 7], ep,
-                   temp_lp * aycof, temp_lp * xlcof, am, math.sqrt(am), nm / xke, j2, con41,
-                   x1mth2, x7thm1, sinip, cosip, radius, radius * xke / 60.0)
-            for j0 in range(0, nt, bl):
-                _block(jdp[j0 // bl], frp[j0 // bl], sat, w)
-                for k in range(min(bl, nt - j0)):
-                    j = j0 + k
-                    code = w[14 * bl + k]
-                    bad = code == 4.0
-                    for q in range(3):
-                        r[i, j, q] = np.nan if bad else w[(8 + q) * bl + k]
-                        v[i, j, q] = np.nan if bad else w[(11 + q) * bl + k]
-                    err[i, j] = np.uint8(code)
-
-
-def _near_earth_numpy(c, jd, fr, r, v, err):
-    """The same model as ``_near_earth_kernel`` vectorised with numpy (fallback without numba).
-
-    Kepler's equation takes SGP4's steps until every element has converged (the last step of
-    an element that converged earlier is below 1e-12 rad, so results agree to rounding).
-    """
-    col = {k: c[:, i][:, None] for i, k in enumerate(SATREC_FIELDS)}
-    am, nm, sinip, cosip, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai = _epoch_constants(
-        col["no_kozai"], col["ecco"], col["inclo"], col["j2"], col["j3oj2"], col["xke"])
-    xke, radius, j2 = col["xke"], col["radiusearthkm"], col["j2"]
-    twopi = _TWOPI
-    t = (jd[None, :] - col["jdsatepoch"]) * 1440.0 + (fr[None, :] - col["jdsatepochF"]) * 1440.0
-    mm = col["mo"] + col["mdot"] * t
-    argpm = col["argpo"] + col["argpdot"] * t
-    nodem = col["nodeo"] + col["nodedot"] * t
-    xlm = mm + argpm + nodem
-    nodem = np.fmod(nodem, twopi)
-    argpm = np.fmod(argpm, twopi)
-    xlm = np.fmod(xlm, twopi)
-    mm = np.fmod(xlm - argpm - nodem, twopi)
-    ep = np.maximum(col["ecco"], 1.0e-6)
+    ``code`` is SGP4's epoch error (1: eccentricity out of range, 2: mean motion not positive;
+    0 fine); ep = max(e, 1e-6); ay0 and xl0 are the long-period coefficients aycof and xlcof
+    over a (1 - ep^2); vkm converts velocity to km/s."""
+    am, nm, sinio, cosio, aycof, xlcof, con41, x1mth2, x7thm1, no_unkozai = epoch_constants(
+        no_kozai, ecco, inclo, j2, j3oj2, xke)
+    code = where(no_unkozai > 0.0, where((ecco >= 1.0) | (ecco < -0.001), 1.0, 0.0), 2.0)
+    ep = np.maximum(ecco, 1.0e-6)
     temp = 1.0 / (am * (1.0 - ep * ep))
-    axnl = ep * np.cos(argpm)
-    aynl = ep * np.sin(argpm) + temp * aycof
-    xl = mm + argpm + nodem + temp * xlcof * axnl
-    u = np.fmod(xl - nodem, twopi)
-    eo1 = u.copy()
-    sineo1, coseo1 = np.sin(eo1), np.cos(eo1)
-    for _ in range(10):
-        sineo1, coseo1 = np.sin(eo1), np.cos(eo1)
-        tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / (1.0 - coseo1 * axnl - sineo1 * aynl)
-        tem5 = np.clip(tem5, -0.95, 0.95)
-        eo1 += tem5
-        if np.all(np.abs(tem5) < 1.0e-12):
-            break
+    return (code, ep, temp * aycof, temp * xlcof, am, np.sqrt(am), nm / xke, con41, x1mth2,
+            x7thm1, sinio, cosio, radius * xke / 60.0)
+
+
+@model
+def secular_terms(jd, fr, epoch, epoch_f, mo, mdot, argpo, argpdot, nodeo, nodedot, ep, ay0,
+                  xl0):
+    """Secular gravity and the long-period periodics at time ``jd`` + ``fr`` (SGP4's drag
+    terms are exactly zero for bstar = 0): (axnl, aynl, u, sin u, cos u, node), u = M + w +
+    xlcof term, Kepler's unknown E + w at its start value."""
+    t = (jd - epoch) * 1440.0 + (fr - epoch_f) * 1440.0
+    mm = mo + mdot * t
+    argpm = argpo + argpdot * t
+    nodem = nodeo + nodedot * t
+    sw, cw = sincos(argpm)
+    axnl = ep * cw
+    aynl = ep * sw + ay0
+    u = (mm + argpm) + xl0 * axnl
+    su, cu = sincos(u)
+    return axnl, aynl, u, su, cu, nodem
+
+
+@model
+def kepler_step(u, axnl, aynl, eo1, sineo1, coseo1, go, it):
+    """Step ``it`` (0 to KEPLER_STEPS - 1) of SGP4's Newton solve of
+    ``u = (E + w) - ayN cos(E + w) + axN sin(E + w)`` from the iterate ``eo1`` and its sine and
+    cosine: returns them after the step, and whether the lane is still going.  A lane steps
+    (by at most 0.95 rad) while ``go``, and stops when its step is below 1e-12 -- keeping the
+    sine and cosine of the iterate before that step, as SGP4 does -- or at the last step."""
+    tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / (1.0 - coseo1 * axnl - sineo1 * aynl)
+    tem5 = np.minimum(np.maximum(tem5, -0.95), 0.95)
+    go = go & (np.abs(tem5) >= 1.0e-12) & (it < KEPLER_STEPS - 1)
+    eon = eo1 + tem5
+    sn, cn = sincos(eon)
+    return where(go, eon, eo1), where(go, sn, sineo1), where(go, cn, coseo1), go
+
+
+@model
+def rotate_by(s, c, d):
+    """(sin, cos) of x + d from (sin x, cos x), for |d| <= 0.05: Taylor series of sin d and
+    cos d to d^7 and d^8 (truncation below 1e-17 of d), i.e. to rounding."""
+    d2 = d * d
+    sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)))
+    cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0)))
+    return s * cd + c * sd, c * cd - s * sd
+
+
+@model
+def short_period_state(axnl, aynl, sineo1, coseo1, nodem, am, sqrt_am, nm_xke, j2, con41,
+                       x1mth2, x7thm1, sinip, cosip, radius, vkm):
+    """Short-period periodics and the TEME state (SGP4's statements in SGP4's order): returns
+    (x, y, z [km], vx, vy, vz [km/s], code), code 4 (negative semi-latus rectum), 6 (decayed:
+    r below 1 Earth radius) or 0."""
     ecose = axnl * coseo1 + aynl * sineo1
     esine = axnl * sineo1 - aynl * coseo1
     el2 = axnl * axnl + aynl * aynl
     pl = am * (1.0 - el2)
-    bad_p = pl < 0.0
-    pl = np.where(bad_p, np.nan, pl)
     rl = am * (1.0 - ecose)
-    rdotl = np.sqrt(am) * esine / rl
+    rdotl = sqrt_am * esine / rl
     rvdotl = np.sqrt(pl) / rl
     betal = np.sqrt(1.0 - el2)
     temp = esine / (1.0 + betal)
     sinu = am / rl * (sineo1 - aynl - axnl * temp)
     cosu = am / rl * (coseo1 - axnl + aynl * temp)
-    su = np.arctan2(sinu, cosu)
     sin2u = (cosu + cosu) * sinu
     cos2u = 1.0 - 2.0 * sinu * sinu
     temp = 1.0 / pl
     temp1 = 0.5 * j2 * temp
     temp2 = temp1 * temp
     mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u
-    su = su - 0.25 * temp2 * x7thm1 * sin2u
-    xnode = nodem + 1.5 * temp2 * cosip * sin2u
-    xinc = col["inclo"] + 1.5 * temp2 * cosip * sinip * cos2u
-    mvt = rdotl - nm * temp1 * x1mth2 * sin2u / xke
-    rvdot = rvdotl + nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / xke
-    sinsu, cossu = np.sin(su), np.cos(su)
-    snod, cnod = np.sin(xnode), np.cos(xnode)
-    sini, cosi = np.sin(xinc), np.cos(xinc)
-    xmx, xmy = -snod * cosi, cnod * cosi
-    ux, uy, uz = xmx * sinsu + cnod * cossu, xmy * sinsu + snod * cossu, sini * sinsu
-    vx, vy, vz = xmx * cossu - cnod * sinsu, xmy * cossu - snod * sinsu, sini * cossu
+    # su = atan2(sinu, cosu) + du, xnode = node + dn, xinc = inclo + di
+    du = -0.25 * temp2 * x7thm1 * sin2u
+    dn = 1.5 * temp2 * cosip * sin2u
+    di = 1.5 * temp2 * cosip * sinip * cos2u
+    mvt = rdotl - nm_xke * temp1 * x1mth2 * sin2u
+    rvdot = rvdotl + nm_xke * temp1 * (x1mth2 * cos2u + 1.5 * con41)
+    knorm = 1.0 / np.sqrt(sinu * sinu + cosu * cosu)
+    sinsu, cossu = rotate_by(sinu * knorm, cosu * knorm, du)
+    sn0, cn0 = sincos(nodem)
+    snod, cnod = rotate_by(sn0, cn0, dn)
+    sini, cosi = rotate_by(sinip, cosip, di)
+    xmx = -snod * cosi
+    xmy = cnod * cosi
+    ux = xmx * sinsu + cnod * cossu
+    uy = xmy * sinsu + snod * cossu
+    uz = sini * sinsu
+    vx = xmx * cossu - cnod * sinsu
+    vy = xmy * cossu - snod * sinsu
+    vz = sini * cossu
     mr = mrt * radius
-    vk = radius * xke / 60.0
-    for k, (uk, vk_) in enumerate(((ux, vx), (uy, vy), (uz, vz))):
-        r[..., k] = mr * uk
-        v[..., k] = (mvt * uk + rvdot * vk_) * vk
-    err[...] = np.where(mrt < 1.0, 6, 0)
-    err[bad_p] = 4
-    bad_e = ((col["ecco"] >= 1.0) | (col["ecco"] < -0.001))[:, 0]
-    err[bad_e] = 1
-    err[(no_unkozai <= 0.0)[:, 0]] = 2
+    code = where(pl < 0.0, 4.0, where(mrt < 1.0, 6.0, 0.0))
+    return (mr * ux, mr * uy, mr * uz, (mvt * ux + rvdot * vx) * vkm,
+            (mvt * uy + rvdot * vy) * vkm, (mvt * uz + rvdot * vz) * vkm, code)
+
+
+# ------------------------------------------------------------------------------------------
+# Compiled: blocks of BLOCK steps per satellite
+# ------------------------------------------------------------------------------------------
+@fastmath.kernel
+def _block(jb, fb, sat, w):  # pragma: no cover - compiled
+    """SGP4 (bstar = 0) at one block of times ``jb`` + ``fb`` (BLOCK each) of one satellite
+    (constants ``sat``, see :func:`_near_earth_kernel`); results in rows 8..14 of ``w``.
+
+    Each loop runs over the whole block with the rows of ``w`` at fixed offsets from the
+    start of every array, so LLVM sees independent lanes and vectorises it."""
+    bl = BLOCK
+    (epoch, epoch_f, mo, mdot, argpo, argpdot, nodeo, nodedot, ep, ay0, xl0, am, sqrt_am,
+     nm_xke, j2, con41, x1mth2, x7thm1, sinip, cosip, radius, vkm) = sat
+    for k in range(bl):
+        axnl, aynl, u, su, cu, nodem = secular_terms(jb[k], fb[k], epoch, epoch_f, mo, mdot,
+                                                     argpo, argpdot, nodeo, nodedot, ep,
+                                                     ay0, xl0)
+        w[k] = axnl
+        w[bl + k] = aynl
+        w[2 * bl + k] = u
+        w[3 * bl + k] = u
+        w[4 * bl + k] = su
+        w[5 * bl + k] = cu
+        w[6 * bl + k] = nodem
+        w[7 * bl + k] = 1.0
+    # Kepler's equation: every lane takes SGP4's steps until its own stopping rule holds
+    for it in range(KEPLER_STEPS):
+        active = 0
+        for k in range(bl):
+            eo1, sineo1, coseo1, go = kepler_step(
+                w[2 * bl + k], w[k], w[bl + k], w[3 * bl + k], w[4 * bl + k], w[5 * bl + k],
+                w[7 * bl + k] > 0.0, it)
+            w[3 * bl + k] = eo1
+            w[4 * bl + k] = sineo1
+            w[5 * bl + k] = coseo1
+            w[7 * bl + k] = 1.0 if go else 0.0
+            active += 1 if go else 0
+        if active == 0:
+            break
+    for k in range(bl):
+        x, y, z, vx, vy, vz, code = short_period_state(
+            w[k], w[bl + k], w[4 * bl + k], w[5 * bl + k], w[6 * bl + k], am, sqrt_am, nm_xke,
+            j2, con41, x1mth2, x7thm1, sinip, cosip, radius, vkm)
+        w[8 * bl + k] = x
+        w[9 * bl + k] = y
+        w[10 * bl + k] = z
+        w[11 * bl + k] = vx
+        w[12 * bl + k] = vy
+        w[13 * bl + k] = vz
+        w[14 * bl + k] = code
+
+
+@fastmath.kernel
+def _near_earth_kernel(c, jdp, frp, r, v, err):  # pragma: no cover - compiled
+    """SGP4's near-Earth ``sgp4()`` with bstar = 0 for every (sat, time) (module doc).
+
+    ``c`` (n, 15): :data:`SATREC_FIELDS`; ``jdp``, ``frp`` (blocks, BLOCK): the times,
+    padded with the last one; writes ``r``, ``v`` (n, T, 3) [km, km/s] and
+    ``err`` (n, T) in place, NaN where SGP4 gives NaN (error codes 1 to 5).
+    """
+    nt = r.shape[1]
+    bl = BLOCK
+    w = np.empty(15 * bl)
+    for i in range(c.shape[0]):
+        (code, ep, ay0, xl0, am, sqrt_am, nm_xke, con41, x1mth2, x7thm1, sinip, cosip,
+         vkm) = satellite_constants(c[i, 10], c[i, 8], c[i, 9], c[i, 11], c[i, 12], c[i, 13],
+                                    c[i, 14])
+        if code != 0.0:
+            for j in range(nt):
+                err[i, j] = np.uint8(code)
+                for k in range(3):
+                    r[i, j, k] = np.nan
+                    v[i, j, k] = np.nan
+            continue
+        sat = (c[i, 0], c[i, 1], c[i, 2], c[i, 3], c[i, 4], c[i, 5], c[i, 6], c[i, 7], ep,
+               ay0, xl0, am, sqrt_am, nm_xke, c[i, 11], con41, x1mth2, x7thm1, sinip, cosip,
+               c[i, 14], vkm)
+        for j0 in range(0, nt, bl):
+            _block(jdp[j0 // bl], frp[j0 // bl], sat, w)
+            for k in range(min(bl, nt - j0)):
+                j = j0 + k
+                code = w[14 * bl + k]
+                bad = code == 4.0
+                for q in range(3):
+                    r[i, j, q] = np.nan if bad else w[(8 + q) * bl + k]
+                    v[i, j, q] = np.nan if bad else w[(11 + q) * bl + k]
+                err[i, j] = np.uint8(code)
+
+
+# ------------------------------------------------------------------------------------------
+# numpy: the same models on (sat, time) arrays
+# ------------------------------------------------------------------------------------------
+def _near_earth_numpy(c, jd, fr, r, v, err):
+    """What ``_near_earth_kernel`` computes, by the same models on (sat, time) arrays.
+
+    Kepler's equation takes the steps of :func:`kepler_step` while any element is going (an
+    element that stopped keeps its iterate, as a lane of the kernel does)."""
+    col = {k: c[:, i][:, None] for i, k in enumerate(SATREC_FIELDS)}
+    (code0, ep, ay0, xl0, am, sqrt_am, nm_xke, con41, x1mth2, x7thm1, sinip, cosip,
+     vkm) = satellite_constants(col["no_kozai"], col["ecco"], col["inclo"], col["j2"],
+                                col["j3oj2"], col["xke"], col["radiusearthkm"])
+    axnl, aynl, u, sineo1, coseo1, nodem = secular_terms(
+        jd[None, :], fr[None, :], col["jdsatepoch"], col["jdsatepochF"], col["mo"],
+        col["mdot"], col["argpo"], col["argpdot"], col["nodeo"], col["nodedot"], ep, ay0, xl0)
+    eo1 = u
+    go = np.ones(u.shape, bool)
+    for it in range(KEPLER_STEPS):
+        eo1, sineo1, coseo1, go = kepler_step(u, axnl, aynl, eo1, sineo1, coseo1, go, it)
+        if not any_true(go):
+            break
+    x, y, z, vx, vy, vz, code = short_period_state(
+        axnl, aynl, sineo1, coseo1, nodem, am, sqrt_am, nm_xke, col["j2"], con41, x1mth2,
+        x7thm1, sinip, cosip, col["radiusearthkm"], vkm)
+    err[...] = np.where(code0 != 0.0, code0, code)
     bad = (err != 0) & (err < 6)
-    r[bad] = np.nan
-    v[bad] = np.nan
+    for k, (rk, vk) in enumerate(((x, vx), (y, vy), (z, vz))):
+        r[..., k] = np.where(bad, np.nan, rk)
+        v[..., k] = np.where(bad, np.nan, vk)
 
 
 def propagate_j2(satrecs, jd, fr, use_numba=None):
@@ -405,11 +379,9 @@ def propagate_j2(satrecs, jd, fr, use_numba=None):
     :func:`ephemeris.propagate.propagate`: SGP4's near-Earth model without drag (see the
     module docstring); deep-space satellites are propagated by SGP4 itself.
 
-    ``use_numba=False`` forces the numpy fallback (for tests); by default numba is used when
-    it is importable.
+    By default the compiled kernel runs when :data:`ephemeris.fastmath.USE_NUMBA`;
+    ``use_numba=False`` runs the same models as numpy on arrays (:func:`_near_earth_numpy`).
     """
-    from ephemeris.propagate import _hold_last_good, propagate
-
     satrecs = list(satrecs)
     jd = np.ascontiguousarray(jd, dtype=float)
     fr = np.ascontiguousarray(fr, dtype=float)
@@ -417,10 +389,10 @@ def propagate_j2(satrecs, jd, fr, use_numba=None):
     r = np.empty((n, nt, 3))
     v = np.empty((n, nt, 3))
     err = np.zeros((n, nt), np.uint8)
-    use_numba = HAVE_NUMBA if use_numba is None else (use_numba and HAVE_NUMBA)
+    compiled = fastmath.USE_NUMBA and use_numba is not False
     by_sgp4 = np.array([s.method == "d" for s in satrecs], bool)
     c = satrec_constants(satrecs)
-    if use_numba and nt and n:
+    if nt and n:      # (numpy's sin/cos would cope; the same satellites go to SGP4 either way)
         by_sgp4 |= _angle_bound(c, jd, fr) >= SINCOS_MAX_ARG
     own = np.flatnonzero(~by_sgp4)
     if len(own) and nt:
@@ -429,7 +401,7 @@ def propagate_j2(satrecs, jd, fr, use_numba=None):
         else:
             rr, vv = np.empty((len(own), nt, 3)), np.empty((len(own), nt, 3))
             ee = np.zeros((len(own), nt), np.uint8)
-        if use_numba:
+        if compiled:
             pad = -nt % BLOCK
             jdp = np.concatenate([jd, np.full(pad, jd[-1])]).reshape(-1, BLOCK)
             frp = np.concatenate([fr, np.full(pad, fr[-1])]).reshape(-1, BLOCK)
@@ -459,10 +431,10 @@ def _angle_bound(c, jd, fr):
 
 def warm_up():
     """Compile (or load from numba's cache) the kernel; see
-    :func:`ephemeris.geometry_kernel.warm_up` (call before forking workers)."""
-    if HAVE_NUMBA:
-        from sgp4.api import WGS72, Satrec
-
-        s = Satrec()
-        s.sgp4init(WGS72, "i", 1, 28295.25, 0.0, 0.0, 0.0, 0.001, 1.0, 0.9, 0.5, 0.0656, 0.3)
-        propagate_j2([s], np.array([2461577.5]), np.array([0.25]))
+    :func:`ephemeris.geometry_kernel.warm_up` (call before forking workers).  Nothing to do
+    without numba."""
+    if not fastmath.USE_NUMBA:
+        return
+    s = Satrec()
+    s.sgp4init(WGS72, "i", 1, 28295.25, 0.0, 0.0, 0.0, 0.001, 1.0, 0.9, 0.5, 0.0656, 0.3)
+    propagate_j2([s], np.array([2461577.5]), np.array([0.25]))

@@ -1,8 +1,9 @@
 """SGP4 propagation of an element table: N satellites x T times -> TEME position and velocity.
 
 Every satellite, designed or catalogued, becomes an ``sgp4.api.Satrec`` through ``sgp4init``
-(WGS72, improved mode "i") from its element-table row, and a chunk of satellites is propagated
-at all times in one ``SatrecArray.sgp4`` call (C++; Vallado et al. 2006, AIAA 2006-6753).
+(WGS72, improved mode "i") from its element-table row (:mod:`ephemeris.satrec`, whose builders
+are re-exported here), and a chunk of satellites is propagated at all times in one
+``SatrecArray.sgp4`` call (C++; Vallado et al. 2006, AIAA 2006-6753).
 SGP4 error codes are kept per satellite and time and reported by name with their meaning.
 """
 from __future__ import annotations
@@ -12,6 +13,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from sgp4.api import SGP4_ERRORS, SatrecArray
+
+from ephemeris.satrec import (  # noqa: F401 - re-exported for existing importers
+    satrec_from_row,
+    satrecs_from_elements,
+    satrecs_from_table,
+)
 
 #: Radius [km] of the stand-in position of a satellite SGP4 never propagated.
 RE_STANDIN_KM = 7000.0
@@ -36,21 +43,6 @@ class PropagationError(ValueError):
 
 class PropagationWarning(UserWarning):
     """Some satellites stopped propagating during the run (decay or an SGP4 error code)."""
-
-
-def satrecs_from_elements(elements: pd.DataFrame) -> list:
-    """``Satrec`` objects from an element table (epoch must be set).
-
-    Each row goes through ``sgp4init`` (WGS72, mode "i") with its epoch split exactly, see
-    :func:`ephemeris.catalogs.satrec_from_row`; a catalogued satellite rebuilt this way
-    propagates as its TLE does (to 1e-9 km).  Designed shells beyond catalogue number
-    339,999 (the Alpha-5 limit) wrap their number, which SGP4 does not use.
-    """
-    from ephemeris.catalogs import satrecs_from_table
-
-    if elements["epoch"].isna().any():
-        raise ValueError("elements: epoch is not set; call with_epoch() or pass a run start")
-    return satrecs_from_table(elements)
 
 
 def propagate(satrecs, jd, fr):

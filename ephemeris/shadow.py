@@ -1,12 +1,18 @@
 """The Earth's shadow: sunlit fraction (conical umbra and penumbra), beta angle, and the
 analytic cylindrical eclipse fraction used to validate them.
 
-All functions are vectorised over any leading shape (satellite, time).
+All functions are vectorised over any leading shape (satellite, time).  The per-step equations
+of the shadow are :mod:`ephemeris.fastmath` models, written once: :func:`shadow_sines` (the
+sines of the apparent radii and the cosine of the separation from |r|, s . r_hat and the Sun's
+distance), :func:`shadow_angles_from_sines` and :func:`disc_fraction` (the disc overlap).  They
+run as numpy on arrays here and in :func:`ephemeris.geometry.geometry_from_states`, and are
+inlined on scalars in the compiled kernel (:mod:`ephemeris.geometry_kernel`).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ephemeris.fastmath import model, where
 from ephemeris.sun import SUN_RADIUS_KM
 
 #: Shadowing body: a sphere of the WGS84 equatorial radius [km] (no oblateness, no atmosphere).
@@ -30,31 +36,60 @@ def shadow_angles(r_km, sun_km, earth_radius_km=EARTH_RADIUS_KM):
     return a, b, c
 
 
-def disc_fraction_visible(a, b, c):
+@model
+def shadow_sines(rn, sun_r, sun_distance_km, earth_radius_km, sun_radius_km):
+    """(sin a, sin b, cos c) of :func:`shadow_angles` from the satellite's distance ``rn`` = |r|,
+    ``sun_r`` = s_hat . r_hat and the Sun's distance S (all [km] but ``sun_r``):
+    |s - r|^2 = S^2 - 2 S |r| (s_hat . r_hat) + |r|^2, sin a = R_sun / |s - r|,
+    sin b = min(R_earth / |r|, 1), cos c = (|r| - S (s_hat . r_hat)) / |s - r|."""
+    dn = np.sqrt(sun_distance_km * sun_distance_km - 2.0 * sun_distance_km * rn * sun_r
+                 + rn * rn)
+    sin_a = sun_radius_km / dn
+    sin_b = np.minimum(earth_radius_km / rn, 1.0)
+    cos_c = (rn - sun_distance_km * sun_r) / dn
+    return sin_a, sin_b, cos_c
+
+
+@model
+def shadow_angles_from_sines(sin_a, sin_b, cos_c):
+    """(a, b, c) [rad] from :func:`shadow_sines` (cos c clipped to [-1, 1] against rounding);
+    numpy's arcsin/arccos on arrays, the C library's in compiled code."""
+    return (np.arcsin(sin_a), np.arcsin(sin_b),
+            np.arccos(np.minimum(np.maximum(cos_c, -1.0), 1.0)))
+
+
+@model
+def disc_fraction(a, b, c):
     """Fraction of a disc of angular radius ``a`` not covered by a disc of radius ``b`` at
     centre separation ``c`` [rad]: the sunlit fraction (Montenbruck & Gill 2000, eq. 3.85-3.87).
 
-    1 if c >= a + b; 0 if c <= b - a (umbra); 1 - b^2/a^2 if c <= a - b (annular); otherwise
-    1 - A / (pi a^2) with the lens area A = a^2 acos(x/a) + b^2 acos((c - x)/b) - c y,
-    x = (c^2 + a^2 - b^2) / (2c), y = sqrt(a^2 - x^2).
+    1 if c >= a + b (or c is NaN); 0 if c <= b - a (umbra); 1 - b^2/a^2 if c <= a - b
+    (annular); otherwise 1 - A / (pi a^2) with the lens area
+    A = a^2 acos(x/a) + b^2 acos((c - x)/b) - c y, x = (c^2 + a^2 - b^2) / (2c),
+    y = sqrt(a^2 - x^2).  Every branch is evaluated (the lens area may divide by zero where it
+    is not selected: callers on arrays ignore those warnings).
     """
+    x = (c * c + a * a - b * b) / (2.0 * c)
+    y = np.sqrt(np.maximum(a * a - x * x, 0.0))
+    area = (a * a * np.arccos(np.minimum(np.maximum(x / a, -1.0), 1.0))
+            + b * b * np.arccos(np.minimum(np.maximum((c - x) / b, -1.0), 1.0)) - c * y)
+    lens = np.minimum(np.maximum(1.0 - area / (np.pi * a * a), 0.0), 1.0)
+    f = where(c <= b - a, 0.0, where(c <= a - b, 1.0 - (b / a) * (b / a), 1.0))
+    f = where(c > np.abs(a - b), lens, f)
+    return where(c < a + b, f, 1.0)
+
+
+def disc_fraction_visible(a, b, c):
+    """:func:`disc_fraction` on arrays of any (broadcast) shape, evaluated only where the discs
+    overlap at all (c < a + b: usually a small share of the steps); 1 elsewhere."""
     a, b, c = np.broadcast_arrays(a, b, c)
     out = np.ones(a.shape)
-    near = c < a + b                       # any overlap: usually a small share of the steps
+    near = c < a + b
     if not near.any():
         return out
     idx = np.flatnonzero(near)
-    ap, bp, cp = a.ravel()[idx], b.ravel()[idx], c.ravel()[idx]
-    f = np.where(cp <= bp - ap, 0.0, np.where(cp <= ap - bp, 1.0 - (bp / ap) ** 2, 1.0))
-    part = cp > np.abs(ap - bp)
-    if part.any():
-        ap, bp, cp = ap[part], bp[part], cp[part]
-        x = (cp * cp + ap * ap - bp * bp) / (2.0 * cp)
-        y = np.sqrt(np.maximum(ap * ap - x * x, 0.0))
-        area = (ap * ap * np.arccos(np.clip(x / ap, -1, 1))
-                + bp * bp * np.arccos(np.clip((cp - x) / bp, -1, 1)) - cp * y)
-        f[part] = np.clip(1.0 - area / (np.pi * ap * ap), 0.0, 1.0)
-    out.ravel()[idx] = f
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out.ravel()[idx] = disc_fraction(a.ravel()[idx], b.ravel()[idx], c.ravel()[idx])
     return out
 
 

@@ -74,6 +74,7 @@ def sun_and_frames(t) -> SunAndFrames:
     The slow parts are evaluated at nodes every :data:`SLOW_NODE_SPACING_DAYS` and
     interpolated; GMST at every step.
     """
+    # lazy: skyfield's frame modules cost ~0.15 s to import, paid on first use
     from skyfield.framelib import itrs
     from skyfield.sgp4lib import TEME, theta_GMST1982
 

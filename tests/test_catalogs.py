@@ -14,14 +14,9 @@ from sgp4 import omm
 from sgp4.api import Satrec
 from sgp4.io import fix_checksum
 
-from ephemeris.catalogs import (
-    COLUMNS,
-    _check_roundtrip,
-    elements_from_satrecs,
-    read_omm,
-    read_tle,
-    satrec_from_row,
-)
+import twin
+from ephemeris.catalogs import COLUMNS, elements_from_satrecs, read_omm, read_tle
+from ephemeris.satrec import _check_roundtrip, satrec_from_row, satrecs_from_table
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "examples" / "data" / "sample.tle"
@@ -355,9 +350,6 @@ def test_omm_xml_refuses_doctype_and_bad_xml(tmp_path):
 
 def test_satrecs_from_table_equals_row_by_row():
     # the column-wise builder used by the pipeline makes exactly the row-by-row Satrecs
-    import twin
-    from ephemeris.catalogs import satrec_from_row, satrecs_from_table
-
     c = twin.Constellation.from_tle(Path(__file__).parent.parent / "examples/data/sample.tle") \
         + twin.Constellation.walker(550, 53, 3, 4, 1).with_epoch("2027-06-21T01:02:03.456789Z")
     el = c.elements

@@ -15,10 +15,16 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from skyfield.api import EarthSatellite, wgs84
+from skyfield.searchlib import find_discrete
+from skyfield.sgp4lib import TEME
 
 import twin
+from ephemeris import fastmath
+from ephemeris.satrec import satrecs_from_elements
 from ephemeris.shadow import (
     EARTH_RADIUS_KM,
+    disc_fraction,
     disc_fraction_visible,
     eclipse_fraction_cylindrical,
     sunlit_fraction,
@@ -26,6 +32,7 @@ from ephemeris.shadow import (
 from ephemeris.sun import SUN_RADIUS_KM, sun_and_frames
 from ephemeris.timegrid import skyfield_time
 from twin import Constellation
+from twin.run import pool as parallel
 
 MU_KM3_S2 = 398600.4418
 
@@ -253,6 +260,36 @@ def test_disc_overlap_against_numerical_integration():
     assert float(disc_fraction_visible(a, b, 0.002)) == pytest.approx(1 - (b / a) ** 2)
 
 
+@pytest.mark.skipif(not fastmath.USE_NUMBA, reason="compiled kernels are off")
+def test_disc_overlap_compiled_equals_its_numpy_run(monkeypatch):
+    """The disc-overlap model compiled for scalars (as the geometry kernel's exact pass runs it)
+    equals its numpy run on arrays (disc_fraction_visible) to 1e-12, in every case: full Sun,
+    umbra, partial overlap, annular, c = 0 and NaN.  numpy's arccos is replaced by the C
+    library's, which compiled code calls: 1 ulp between them is amplified near first contact,
+    where acos has an unbounded derivative."""
+    @fastmath.kernel(cache=False)
+    def compiled(a, b, c, out):
+        for i in range(a.size):
+            out[i] = disc_fraction(a[i], b[i], c[i])
+
+    rng = np.random.default_rng(5)
+    a = rng.uniform(0.001, 0.02, 20_000)
+    b = np.where(rng.random(a.size) < 0.1, a * rng.uniform(0.1, 0.9, a.size),
+                 rng.uniform(0.001, 1.2, a.size))
+    c = rng.uniform(0.0, 1.0, a.size) * (a + b) * 1.1
+    c[:3], b[:3] = (0.0, np.nan, 0.5), (0.5, 0.5, 0.4)
+    got = np.empty(a.size)
+    compiled(a, b, c, got)
+    with monkeypatch.context() as m:
+        uf = np.frompyfunc(math.acos, 1, 1)
+        m.setattr(np, "arccos", lambda x: np.asarray(uf(x), dtype=float))
+        ref = disc_fraction_visible(a, b, c)
+    for case in (ref == 0, ref == 1, (ref > 0) & (ref < 1)):
+        assert case.sum() > 1000
+    assert ref[0] == 0.0 and ref[1] == 1.0
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14)
+
+
 def test_sunlit_fraction_limits():
     """Full Sun on the day side, 0 on the anti-Sun axis, annular-free LEO."""
     sun = np.array([1.496e8, 0.0, 0.0])
@@ -273,9 +310,6 @@ def test_iss_shadow_transitions_match_skyfield(iss_tle_file, iss_lines, eph, ts)
     and the asymmetry of a 8 s ingress is < 1 ms (measured: 0.34 ms).  A shadow cone of wrong
     angle or a Sun 1 s off in time would miss by >= 0.1 s.
     """
-    from skyfield.api import EarthSatellite
-    from skyfield.searchlib import find_discrete
-
     c = Constellation.from_tle(iss_tle_file)
     start = np.datetime64("2014-01-20T22:00")
     ds = twin.geometry(c, str(start), "12 h", "60 s")
@@ -312,8 +346,6 @@ def test_sun_vector_matches_de421(eph):
     fact ~1e-14), and against skyfield's exact TEME rotation at every step (rel. 1e-8: the slow
     rotations are interpolated over 3 h, where nutation's shortest term, 5.6 d, leaves
     < 5e-10 rad; measured 1.5e-10)."""
-    from skyfield.sgp4lib import TEME
-
     t = skyfield_time(np.datetime64("2027-06-20T00:00"), np.arange(0, 2 * 86400, 60.0))
     fr = sun_and_frames(t)
     assert fr.teme_to_gcrs.shape == (2880, 3, 3)
@@ -332,8 +364,6 @@ def iss_run(tmp_path_factory, iss_lines, ts):
     path.write_text("\n".join(iss_lines) + "\n")
     start = np.datetime64("2014-01-20T22:00")
     ds = twin.geometry(Constellation.from_tle(path), str(start), "2 day", "60 s")
-    from skyfield.api import EarthSatellite
-
     t = ts.from_datetimes(pd.to_datetime(ds["time"].values).tz_localize("UTC").to_pydatetime())
     return ds, EarthSatellite(iss_lines[1], iss_lines[2], iss_lines[0], ts).at(t), t
 
@@ -351,8 +381,6 @@ def test_positions_match_skyfield(iss_run, eph):
 def test_latlon_height_match_skyfield_wgs84(iss_run):
     """lat/lon to 1e-6 deg (0.1 m) and height to 1 m against skyfield's iterative wgs84
     (measured 2.5e-8 deg, 5e-12 deg, 1e-8 m)."""
-    from skyfield.api import wgs84
-
     ds, pos, _ = iss_run
     lat, lon = wgs84.latlon_of(pos)
     assert np.max(np.abs(ds["lat_deg"].values[0] - lat.degrees)) < 1e-6
@@ -364,10 +392,6 @@ def test_longitude_across_a_leap_second(ts):
     """The grid's UTC labels are POSIX (no 23:59:60), and SGP4 is fed those; the Earth's
     rotation must be evaluated at the same instants.  Across the 2016-12-31 leap second
     longitudes must still match skyfield to 1e-6 deg (1 s of Earth rotation is 0.0042 deg)."""
-    from skyfield.api import EarthSatellite, wgs84
-
-    from ephemeris.propagate import satrecs_from_elements
-
     c = Constellation.from_elements(altitude_km=550, inclination_deg=53,
                                     epoch="2016-12-31T22:00", name="leap")
     ds = twin.geometry(c, "2016-12-31T22:00", "4 h", "60 s")
@@ -527,8 +551,6 @@ def test_runs_offline_and_writes_nothing(tmp_path):
 def test_parallel_run_equals_serial_run(monkeypatch):
     """Forked workers writing into shared memory give bit-identical results (the thresholds
     are lowered so that a small run takes the parallel path)."""
-    from twin.run import pool as parallel
-
     monkeypatch.setattr(parallel, "PARALLEL_MIN_SAT_STEPS", 1000)
     monkeypatch.setattr(parallel, "CHUNK_SAT_STEPS", 3000)
     c = Constellation.walker(550, 53, 4, 2, 1) + Constellation.sun_synchronous(650, "18:00")

@@ -20,7 +20,8 @@ from ephemeris.orbits import (
     sun_synchronous_inclination_deg,
     sun_synchronous_inclination_j2_deg,
 )
-from ephemeris.propagate import propagate, satrecs_from_elements
+from ephemeris.propagate import propagate
+from ephemeris.satrec import satrecs_from_elements
 from ephemeris.timegrid import jd_from_datetime
 from twin import Constellation
 

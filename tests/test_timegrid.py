@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from sgp4.api import jday
 
 import twin
 from ephemeris.timegrid import (
@@ -40,8 +41,6 @@ def test_grid_instants():
 
 
 def test_jd_split_matches_sgp4_jday():
-    from sgp4.api import jday
-
     whole, frac = jd_from_datetime(np.datetime64("2027-06-21T13:37:12.5"), [0.0, 3600.0, 86400.0])
     jd, fr = jday(2027, 6, 21, 13, 37, 12.5)
     assert whole[0] + frac[0] == pytest.approx(jd + fr, abs=1e-9)
