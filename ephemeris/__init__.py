@@ -1,6 +1,6 @@
 """Where things are: time grids, orbits, propagation, the Sun, the Earth's shadow.
 
-This package never imports :mod:`twin`.
+This package never depends on the :mod:`twin` package.
 """
 from ephemeris.data import planets, timescale
 from ephemeris.orbits import (
