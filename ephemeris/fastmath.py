@@ -58,6 +58,51 @@ prange = numba.prange if USE_NUMBA else range
 #: Options of every compiled kernel (IEEE arithmetic as numpy, cached on disk).
 JIT_OPTIONS = {"cache": True, "fastmath": False, "error_model": "numpy", "nogil": True}
 
+#: Source folders whose files compiled kernels may inline (``model`` functions live there).
+_SOURCE_DIRS = ("ephemeris", "twin/models", "twin/run")
+
+
+def _clear_stale_caches():
+    """Delete numba's on-disk kernels when any source they may inline has changed.
+
+    numba's cache checks only the file that defines a kernel, not the files of the models
+    inlined into it, so an edited model would run the old compiled code.  A stamp of the
+    names, sizes and modification times of every source file in :data:`_SOURCE_DIRS` is kept
+    beside the caches; when it differs, the cached kernels there are removed (they recompile
+    once).  Read-only installs are left as they are (their sources cannot change)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    dirs = [os.path.join(root, d) for d in _SOURCE_DIRS if os.path.isdir(os.path.join(root, d))]
+    stamp = []
+    for d in dirs:
+        for name in sorted(os.listdir(d)):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(d, name))
+                stamp.append(f"{d}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    text = "\n".join(stamp)
+    stamp_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__",
+                              "kernel_sources.stamp")
+    try:
+        with open(stamp_path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    try:
+        for d in dirs:
+            cache = os.path.join(d, "__pycache__")
+            for name in os.listdir(cache) if os.path.isdir(cache) else ():
+                if name.endswith((".nbi", ".nbc")):
+                    os.remove(os.path.join(cache, name))
+        os.makedirs(os.path.dirname(stamp_path), exist_ok=True)
+        with open(stamp_path, "w") as f:
+            f.write(text)
+    except OSError:  # pragma: no cover - a read-only install keeps its caches
+        pass
+
+
+if USE_NUMBA:
+    _clear_stale_caches()
+
 
 def kernel(fn=None, **options):
     """A compiled loop (``numba.njit`` with :data:`JIT_OPTIONS` and ``options``) when
