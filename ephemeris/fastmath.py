@@ -152,10 +152,14 @@ def _compiled_primitive(fn):
 
 def _scalar_form(py_fn):
     """Register the decorated scalar function as the compiled form of the numpy function
-    ``py_fn`` (numba's ``overload``); without numba nothing is registered."""
+    ``py_fn`` (numba's ``overload``); without numba nothing is registered.
+
+    Not inlined by numba (``inline="never"``): these are a few instructions each, which LLVM
+    inlines anyway, while numba's own inlining of the many call sites multiplied the compile
+    time of the kernels several times."""
     def wrap(scalar_fn):
         if USE_NUMBA:
-            overload(py_fn, inline="always", strict=False)(lambda *args: scalar_fn)
+            overload(py_fn, inline="never", strict=False)(lambda *args: scalar_fn)
         return scalar_fn
     return wrap
 
@@ -164,6 +168,18 @@ def where(condition, x, y):
     """``np.where(condition, x, y)``; in compiled code a scalar select (numba's own
     ``np.where`` returns a 0-d array for scalars, which does not unify with a float)."""
     return np.where(condition, x, y)
+
+
+def maximum(x, y):
+    """``np.maximum(x, y)``; in compiled code the plain comparison ``x if x > y else y`` (the
+    models' inputs are finite, and numba's ``np.maximum`` carries NaN checks that slow the
+    vectorised loops)."""
+    return np.maximum(x, y)
+
+
+def minimum(x, y):
+    """``np.minimum(x, y)``; in compiled code ``x if x < y else y`` (see :func:`maximum`)."""
+    return np.minimum(x, y)
 
 
 def any_true(condition):
@@ -295,6 +311,14 @@ if USE_NUMBA:
     @_scalar_form(where)
     def _where_scalar(condition, x, y):  # pragma: no cover - compiled
         return _select(condition, x, y)
+
+    @_scalar_form(maximum)
+    def _maximum_scalar(x, y):  # pragma: no cover - compiled
+        return _select(x > y, x, y)
+
+    @_scalar_form(minimum)
+    def _minimum_scalar(x, y):  # pragma: no cover - compiled
+        return _select(x < y, x, y)
 
     @_scalar_form(any_true)
     def _any_scalar(condition):  # pragma: no cover - compiled

@@ -3,7 +3,6 @@
 Every model is written once (twin.models, ephemeris.fastmath): the numpy engine of run_physics
 runs the model functions on arrays of satellites, the compiled engine runs them compiled for
 one satellite and step.  The two must agree to rounding (1e-12)."""
-import sys
 
 import numpy as np
 import pytest

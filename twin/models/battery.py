@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ephemeris.fastmath import any_true, asfloat, kernel, model, where
+from ephemeris.fastmath import any_true, asfloat, kernel, maximum, minimum, model, where
 from twin.models.constants import S_PER_H
 
 #: Names of the flows :func:`bus_flows` returns, in order (the keys of :func:`dispatch`).
@@ -132,8 +132,8 @@ def bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversio
     e = energy_wh
     net = conversion_efficiency * array_power_w - demand_w
     headroom_w = (capacity_wh - e) * (S_PER_H / step_s / charge_efficiency)
-    charge = np.minimum(np.maximum(net, 0.0), np.maximum(headroom_w, 0.0))
-    discharge = np.maximum(-net, 0.0) / discharge_efficiency
+    charge = minimum(maximum(net, 0.0), maximum(headroom_w, 0.0))
+    discharge = maximum(-net, 0.0) / discharge_efficiency
     used = array_power_w                # a deficit draws the whole array
     if any_true(net >= 0.0):
         used = where(net >= 0.0, (demand_w + charge) / conversion_efficiency, array_power_w)
@@ -177,7 +177,7 @@ def housekeeping_deficit_wh(housekeeping_w, array_power_w, conversion_efficiency
     numpy.ndarray
         Deficit d [Wh].
     """
-    return np.maximum(housekeeping_w - conversion_efficiency * array_power_w, 0.0) \
+    return maximum(housekeeping_w - conversion_efficiency * array_power_w, 0.0) \
         / discharge_efficiency * (step_s / S_PER_H)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ephemeris.fastmath import any_true, asfloat, model, power, where
+from ephemeris.fastmath import any_true, asfloat, maximum, minimum, model, power, where
 
 #: Small tolerance, in GPU-equivalents, for floor() of budgets that land on a whole number of
 #: GPUs up to rounding (avoids flicker of one GPU; the overshoot is < 1e-6 W).
@@ -64,8 +64,8 @@ def throughput_fraction(power_fraction, idle_fraction=0.12, exponent=3.0):
        over a static floor) is an assumption calibrated to that range.
     """
     p = asfloat(power_fraction)
-    x = np.maximum(p - idle_fraction, 0.0) / (1.0 - idle_fraction)
-    return power(np.minimum(x, 1.0), 1.0 / exponent)
+    x = maximum(p - idle_fraction, 0.0) / (1.0 - idle_fraction)
+    return power(minimum(x, 1.0), 1.0 / exponent)
 
 
 @model
@@ -86,7 +86,7 @@ def power_fraction_for_throughput(throughput, idle_fraction=0.12, exponent=3.0):
     numpy.ndarray
         Power fraction [1].
     """
-    x = np.minimum(np.maximum(asfloat(throughput), 0.0), 1.0)
+    x = minimum(maximum(asfloat(throughput), 0.0), 1.0)
     return idle_fraction + (1.0 - idle_fraction) * x ** exponent
 
 
@@ -154,11 +154,11 @@ def throttle(payload_budget_w, gpus, gpu_power_w, host_power_w_per_gpu, min_powe
     .. [1] Rule stated in the project's issue 3 (uniform capping, then whole GPUs off); an
        operating-policy assumption, not a measured controller.
     """
-    b = np.maximum(payload_budget_w, 0.0)
+    b = maximum(payload_budget_w, 0.0)
     per_gpu_min = min_power_fraction * gpu_power_w + host_power_w_per_gpu
-    n = np.minimum(np.floor(b / per_gpu_min + _COUNT_TOL), float(gpus))
-    p = (b / np.maximum(n, 1.0) - host_power_w_per_gpu) / gpu_power_w
-    p = where(n > 0.0, np.minimum(np.maximum(p, min_power_fraction), 1.0), 0.0)
+    n = minimum(np.floor(b / per_gpu_min + _COUNT_TOL), float(gpus))
+    p = (b / maximum(n, 1.0) - host_power_w_per_gpu) / gpu_power_w
+    p = where(n > 0.0, minimum(maximum(p, min_power_fraction), 1.0), 0.0)
     return n, p
 
 
@@ -241,11 +241,11 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
     tl_min = max_gpu_temp_k - rp * p_min
     tl_min2 = tl_min * tl_min
     room_min = c_dt * (tl_min - t0) + k * tl_min2 * tl_min2 - base_heat_w
-    n_th = np.floor(np.maximum(room_min, 0.0) / per_gpu_min + _COUNT_TOL)
+    n_th = np.floor(maximum(room_min, 0.0) / per_gpu_min + _COUNT_TOL)
     # start-of-step condition T0 + R p P <= T_max (1 mK tolerance against rounding)
     p_start = (max_gpu_temp_k - t0) / rp
-    n = where(p_start >= p_min - 1e-3 / rp, np.minimum(n_in, n_th), 0.0)
-    p_hi = np.maximum(np.minimum(p_in, p_start), p_min)
+    n = where(p_start >= p_min - 1e-3 / rp, minimum(n_in, n_th), 0.0)
+    p_hi = maximum(minimum(p_in, p_start), p_min)
     tl = max_gpu_temp_k - rp * p_hi
     tl2 = tl * tl
     g_hi = c_dt * (tl - t0) + k * tl2 * tl2 - base_heat_w - n * (p_hi * gpu_power_w
@@ -262,7 +262,7 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
             g = c_dt * (tl - t0) + k * tl3 * tl - base_heat_w \
                 - n * (q * gpu_power_w + host_power_w_per_gpu)
             dg = -rp * (c_dt + 4.0 * k * tl3) - n * gpu_power_w
-            q = np.minimum(np.maximum(q - g / dg, p_min), p_hi)
+            q = minimum(maximum(q - g / dg, p_min), p_hi)
         p = where(short, q, p_hi)
     p = where(n > 0.0, p, 0.0)
     limited = (n < n_in) | (p < p_in)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ephemeris.fastmath import asfloat, model
+from ephemeris.fastmath import asfloat, maximum, model
 from twin.models.constants import (
     EARTH_ALBEDO,
     EARTH_IR_W_M2,
@@ -213,7 +213,7 @@ def degraded_efficiency(efficiency_ref, temp_coeff_per_k, cell_temp_c, reference
     design instead of a ``pow`` per step.)"""
     t = asfloat(cell_temp_c)
     eff = efficiency_ref * (1.0 + temp_coeff_per_k * (t - reference_temp_c))
-    return np.maximum(eff * degradation_factor, 0.0)
+    return maximum(eff * degradation_factor, 0.0)
 
 
 @model
@@ -320,7 +320,7 @@ def cell_temp_c(irradiance_w_m2, cos_incidence, efficiency_ref, temp_coeff_per_k
     e0 = packing_factor * g * efficiency_ref * degradation_factor \
         - e1 * (reference_temp_c + ZERO_C_K)
     out_ref = packing_factor * g * efficiency_ref * degradation_factor
-    t = np.sqrt(np.sqrt(np.maximum(q_abs - out_ref, 1e-12) / k))     # (x)^(1/4)
+    t = np.sqrt(np.sqrt(maximum(q_abs - out_ref, 1e-12) / k))     # (x)^(1/4)
     for _ in range(iterations):
         t3 = t * t * t
         t = t - (k * t3 * t + e0 + e1 * t - q_abs) / (4.0 * k * t3 + e1)
@@ -369,6 +369,6 @@ def array_earth_flux_w_m2(normal_r, alt_km, solar_w_m2, sun_r, absorptivity, emi
     big_h = 1.0 + asfloat(alt_km) / EARTH_RADIUS_KM
     f_sum = earth_view_factor_sum(alt_km, normal_r, EARTH_RADIUS_KM)
     f_diff = asfloat(normal_r) / (big_h * big_h)                        # F_back - F_front
-    alb = absorptivity * solar_w_m2 * albedo * np.maximum(sun_r, 0.0)
+    alb = absorptivity * solar_w_m2 * albedo * maximum(sun_r, 0.0)
     return (0.5 * (emissivity_front + emissivity_back) * earth_ir_w_m2 + alb) * f_sum \
         + 0.5 * (emissivity_back - emissivity_front) * earth_ir_w_m2 * f_diff

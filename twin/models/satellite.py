@@ -26,9 +26,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from ephemeris.fastmath import model, where
+from ephemeris.fastmath import maximum, model, where
 from twin.models import battery, compute, power, thermal
 from twin.models.constants import ZERO_C_K
 
@@ -171,12 +169,12 @@ def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, tem
     bus_from_array = prm.conversion_efficiency * array_power_w
     avail = battery.available_power_w(energy_wh, prm.floor_wh, prm.step_s,
                                       prm.charge_efficiency, prm.discharge_efficiency)
-    hk_ok = valid & (bus_from_array + np.maximum(avail, 0.0)
+    hk_ok = valid & (bus_from_array + maximum(avail, 0.0)
                      >= prm.housekeeping_w * (1.0 - battery.HK_TOLERANCE))
     if prm.reserve_policy:              # the payload leaves the eclipse reserve in the battery
         avail = battery.available_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
                                           prm.charge_efficiency, prm.discharge_efficiency)
-    budget = where(hk_ok, np.maximum(bus_from_array + avail - prm.housekeeping_w, 0.0), 0.0)
+    budget = where(hk_ok, maximum(bus_from_array + avail - prm.housekeeping_w, 0.0), 0.0)
     hk = where(hk_ok, prm.housekeeping_w, 0.0)
     n_on, frac = compute.throttle(budget, prm.gpus, prm.gpu_power_w, prm.host_power_w_per_gpu,
                                   prm.min_power_fraction)

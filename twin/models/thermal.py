@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ephemeris.fastmath import asfloat, atan2, model, where
+from ephemeris.fastmath import asfloat, atan2, maximum, minimum, model, where
 from twin.models.constants import (
     EARTH_ALBEDO,
     EARTH_IR_W_M2,
@@ -110,9 +110,9 @@ def earth_view_factor_sum(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_
     big_h = 1.0 + asfloat(alt_km) / earth_radius_km
     inv_h2 = 1.0 / (big_h * big_h)
     root = np.sqrt((big_h - 1.0) * (big_h + 1.0))                    # sqrt(H^2 - 1)
-    a = np.minimum(np.abs(cos_nadir_angle), 1.0)
+    a = minimum(np.abs(cos_nadir_angle), 1.0)
     a2 = a * a
-    q = np.sqrt(np.maximum(1.0 - a2 / inv_h2, 0.0))                  # sqrt(1 - H^2 a^2)
+    q = np.sqrt(maximum(1.0 - a2 / inv_h2, 0.0))                  # sqrt(1 - H^2 a^2)
     partial = 1.0 - (2.0 / np.pi) * (atan2(root, q) - a * inv_h2 * atan2(root * a, q)
                                      + root * q * inv_h2)
     return where(a2 >= inv_h2, a * inv_h2, partial)
@@ -162,7 +162,7 @@ def earth_view_factor(alt_km, cos_nadir_angle, earth_radius_km=EARTH_RADIUS_KM):
     c = np.clip(asfloat(cos_nadir_angle), -1.0, 1.0)
     big_h = 1.0 + asfloat(alt_km) / earth_radius_km
     total = earth_view_factor_sum(alt_km, c, earth_radius_km)
-    return np.maximum(0.5 * (total + c / (big_h * big_h)), 0.0)
+    return maximum(0.5 * (total + c / (big_h * big_h)), 0.0)
 
 
 def radiator_face_geometry(orientation, sun_r, two_sided=True):
@@ -203,7 +203,7 @@ def radiator_face_geometry(orientation, sun_r, two_sided=True):
     s_r = np.asarray(sun_r, dtype=float)
     zero = np.zeros_like(s_r)
     if orientation == "edge-on":
-        c1 = np.sqrt(np.maximum(1.0 - s_r * s_r, 0.0))
+        c1 = np.sqrt(maximum(1.0 - s_r * s_r, 0.0))
         faces = [(c1, zero), (-c1, zero)]
     elif orientation == "edge-on-vertical":
         faces = [(zero, zero), (zero, zero)]
@@ -271,8 +271,8 @@ def face_environment_flux_w_m2(cos_nadir, cos_sun, alt_km, sunlit_fraction, sola
        Wiley, 2011, ch. 11.
     """
     f = earth_view_factor(alt_km, cos_nadir, earth_radius_km)
-    direct = absorptivity * solar_w_m2 * sunlit_fraction * np.maximum(cos_sun, 0.0)
-    albedo_in = absorptivity * solar_w_m2 * albedo * f * np.maximum(sun_r, 0.0)
+    direct = absorptivity * solar_w_m2 * sunlit_fraction * maximum(cos_sun, 0.0)
+    albedo_in = absorptivity * solar_w_m2 * albedo * f * maximum(sun_r, 0.0)
     return direct + albedo_in + emissivity * earth_ir_w_m2 * f
 
 
@@ -320,10 +320,10 @@ def _radiator_view_factors(code, two_sided, sun_r, alt_km, earth_radius_km):
         zero = 0.0 * sun_r
         if two_sided:
             return 1.0 / (big_h * big_h) + zero, np.abs(sun_r)
-        return zero + 0.0 * big_h, np.maximum(sun_r, 0.0)
+        return zero + 0.0 * big_h, maximum(sun_r, 0.0)
     # edge-on: the face looks as close to nadir as containing the Sun line allows;
     # edge-on-vertical: both normals horizontal (c = 0)
-    c = np.sqrt(np.maximum(1.0 - sun_r * sun_r, 0.0)) if code == _EDGE_ON else 0.0 * sun_r
+    c = np.sqrt(maximum(1.0 - sun_r * sun_r, 0.0)) if code == _EDGE_ON else 0.0 * sun_r
     total = earth_view_factor_sum(alt_km, c, earth_radius_km)
     if two_sided:
         return total, 0.0 * sun_r
@@ -388,7 +388,7 @@ def _radiator_environment_heat_w(code, two_sided, area_m2, absorptivity, emissiv
                                  earth_radius_km):
     """:func:`radiator_environment_heat_w` on an orientation code (the compiled models' form)."""
     view, sun_cos = _radiator_view_factors(code, two_sided, sun_r, alt_km, earth_radius_km)
-    q = (absorptivity * albedo * solar_w_m2 * np.maximum(sun_r, 0.0)
+    q = (absorptivity * albedo * solar_w_m2 * maximum(sun_r, 0.0)
          + emissivity * earth_ir_w_m2) * view
     if code == _ZENITH:
         q = q + absorptivity * solar_w_m2 * sunlit_fraction * sun_cos
@@ -442,7 +442,7 @@ def steady_state_temp_k(heat_w, radiating_w_per_k4):
     ----------
     .. [1] Gilmore 2002, ch. 6, eq. for an isothermal radiator facing a 0 K sink.
     """
-    return (np.maximum(heat_w, 0.0) / radiating_w_per_k4) ** 0.25
+    return (maximum(heat_w, 0.0) / radiating_w_per_k4) ** 0.25
 
 
 @model
@@ -519,11 +519,11 @@ def end_temp_k(start_temp_k, heat_w, radiating_w_per_k4, heat_capacity_j_per_k, 
        (backward Euler: A- and L-stable).
     """
     c_dt = heat_capacity_j_per_k / step_s
-    rhs = np.maximum(heat_w, 0.0) + c_dt * start_temp_k
+    rhs = maximum(heat_w, 0.0) + c_dt * start_temp_k
     t = np.sqrt(np.sqrt(rhs / radiating_w_per_k4))         # (rhs/k)^(1/4), cheaper than pow
     if c_dt > 1e-9:                       # below this the linear term cannot matter
-        t = np.minimum(t, rhs / c_dt)
-    t = np.maximum(t, 1e-3)
+        t = minimum(t, rhs / c_dt)
+    t = maximum(t, 1e-3)
     k4 = 4.0 * radiating_w_per_k4
     for _ in range(iterations):
         t3 = t * t * t

@@ -314,7 +314,7 @@ def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, initial_bat
     if initial_radiator_temp_k is None:
         _, hk0, n0, p0, _ = satellite.control(
             p_array[:, 0], q_env[:, 0], valid[:, 0],
-            -1.0 if reserve is None else reserve[:, 0], energy, np.zeros(n_sat), 0.0, prm)
+            0.0 if reserve is None else reserve[:, 0], energy, np.zeros(n_sat), 0.0, prm)
         heat0 = q_env_first + hk0 + n0 * (p0 * prm.gpu_power_w + prm.host_power_w_per_gpu)
         temp = thermal.steady_state_temp_k(heat0, prm.radiating_w_per_k4)
     else:
@@ -344,7 +344,7 @@ def time_loop(prm, p_array, q_env, valid, reserve, energy, temp, out, compiled):
         return out
     for k in range(p_array.shape[1]):
         res = satellite.step(p_array[:, k], q_env[:, k], valid[:, k],
-                             -1.0 if reserve is None else reserve[:, k], energy, temp, prm)
+                             0.0 if reserve is None else reserve[:, k], energy, temp, prm)
         energy, temp = res[0], res[1]
         out["battery_wh"][:, k] = energy
         out["radiator_temp_k"][:, k] = temp

@@ -84,32 +84,6 @@ def environment_rows(sunlit, sun_rsw, alt_km, solar_w_m2, cos_incidence, normal_
 # ------------------------------------------------------------------------------------------
 # The time loop
 # ------------------------------------------------------------------------------------------
-@kernel(inline="always")
-def _store(i, k, res, every, battery_wh, radiator_temp_k, load_power_w, curtailed_power_w,
-           conversion_loss_w, battery_power_w, battery_loss_w, gpu_power_w, host_power_w,
-           gpus_on, gpu_power_fraction, gpu_temp_c, throughput_gb300, throttled,
-           thermal_limited, dark):  # pragma: no cover - compiled
-    """Write one step's result of :func:`twin.models.satellite.step` (all outputs when
-    ``every``, else the summary's)."""
-    battery_wh[i, k] = res[0]
-    load_power_w[i, k] = res[2]
-    curtailed_power_w[i, k] = res[3]
-    gpu_temp_c[i, k] = res[11]
-    throughput_gb300[i, k] = res[12]
-    throttled[i, k] = res[13]
-    dark[i, k] = not res[15]
-    if every:
-        radiator_temp_k[i, k] = res[1]
-        conversion_loss_w[i, k] = res[4]
-        battery_power_w[i, k] = res[5]
-        battery_loss_w[i, k] = res[6]
-        gpu_power_w[i, k] = res[7]
-        host_power_w[i, k] = res[8]
-        gpus_on[i, k] = np.int32(res[9])
-        gpu_power_fraction[i, k] = res[10]
-        thermal_limited[i, k] = res[14]
-
-
 @kernel
 def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k, prm,
              battery_wh, radiator_temp_k, load_power_w, curtailed_power_w, conversion_loss_w,
@@ -121,8 +95,8 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
 
     Arrays are satellite-major (n_sat, n_time) and C-contiguous, so each satellite's series is
     read and written contiguously and its state stays in registers.  ``reserve_wh`` is the
-    eclipse reserve of the "reserve" policy (``prm.reserve_policy``), else a (0, 0) array.  ``energy_wh``
-    and ``temp_k`` (n_sat,) hold the state at the start.  ``prm`` is the
+    eclipse reserve of the "reserve" policy (``prm.reserve_policy``), else a (0, 0) array.
+    ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start.  ``prm`` is the
     :class:`~twin.models.satellite.StepParams`.  Outputs (n_sat, n_time) are filled in place:
     float64, except ``gpus_on`` (int32) and the last three (bool).  When
     ``radiator_temp_k`` is a (0, 0) array only the summary's outputs are written (see
@@ -139,19 +113,28 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
         eb, tb = energy_wh[b], temp_k[b]
         for k in range(n_t):
             ra = step(array_power_w[a, k], environment_heat_w[a, k], valid[a, k],
-                      reserve_wh[a, k] if use_reserve else -1.0, ea, ta, prm)
+                      reserve_wh[a, k] if use_reserve else 0.0, ea, ta, prm)
             rb = step(array_power_w[b, k], environment_heat_w[b, k], valid[b, k],
-                      reserve_wh[b, k] if use_reserve else -1.0, eb, tb, prm)
+                      reserve_wh[b, k] if use_reserve else 0.0, eb, tb, prm)
             ea, ta = ra[0], ra[1]
             eb, tb = rb[0], rb[1]
-            _store(a, k, ra, every, battery_wh, radiator_temp_k, load_power_w,
-                   curtailed_power_w, conversion_loss_w, battery_power_w, battery_loss_w,
-                   gpu_power_w, host_power_w, gpus_on, gpu_power_fraction, gpu_temp_c,
-                   throughput_gb300, throttled, thermal_limited, dark)
-            _store(b, k, rb, every, battery_wh, radiator_temp_k, load_power_w,
-                   curtailed_power_w, conversion_loss_w, battery_power_w, battery_loss_w,
-                   gpu_power_w, host_power_w, gpus_on, gpu_power_fraction, gpu_temp_c,
-                   throughput_gb300, throttled, thermal_limited, dark)
+            for i, res in ((a, ra), (b, rb)):           # the step's values, in STEP_OUTPUTS
+                battery_wh[i, k] = res[0]
+                load_power_w[i, k] = res[2]
+                curtailed_power_w[i, k] = res[3]
+                gpu_temp_c[i, k] = res[11]
+                throughput_gb300[i, k] = res[12]
+                throttled[i, k] = res[13]
+                dark[i, k] = not res[15]
+                if every:
+                    radiator_temp_k[i, k] = res[1]
+                    conversion_loss_w[i, k] = res[4]
+                    battery_power_w[i, k] = res[5]
+                    battery_loss_w[i, k] = res[6]
+                    gpu_power_w[i, k] = res[7]
+                    host_power_w[i, k] = res[8]
+                    gpus_on[i, k] = np.int32(res[9])
+                    gpu_power_fraction[i, k] = res[10]
+                    thermal_limited[i, k] = res[14]
         energy_wh[a], temp_k[a] = ea, ta
         energy_wh[b], temp_k[b] = eb, tb
-
