@@ -151,6 +151,13 @@ def chunk_states(elements: pd.DataFrame, jd, fr, propagator="sgp4"):
 INVALID_STEP = {"sunlit_fraction": 0.0, "alt_km": 500.0, "sun_rsw": (0.0, 0.0, 1.0)}
 
 
+def shadow_sunlit_fraction(sunlit_fraction, valid):
+    """The sunlit fraction as shadow statistics read it (eclipse minutes, longest shadow, mean
+    sunlit fraction): an invalid step counts as sunlit, since it is dark (no orbit state), not
+    in the Earth's shadow (:data:`INVALID_STEP`)."""
+    return np.where(valid, sunlit_fraction, 1.0)
+
+
 def chunk_geometry(elements: pd.DataFrame, jd, fr, frames: SunAndFrames, *, out=None,
                    propagator="sgp4", minimal=False, earth_radius_km=EARTH_RADIUS_KM):
     """Propagate a chunk of satellites and compute their geometry (one pure step).

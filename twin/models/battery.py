@@ -97,7 +97,7 @@ def bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversio
     with any surplus up to capacity (the rest is curtailed), cover any deficit from the battery.
 
     The caller must keep the demand within what the array and battery can supply (the
-    controller in :mod:`twin.physics` does); the battery is not clipped here, so that the
+    controller in :mod:`twin.models.satellite` does); the battery is not clipped here, so that the
     energy balance closes exactly.
 
     Parameters

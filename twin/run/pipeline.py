@@ -24,7 +24,13 @@ import pandas as pd
 import xarray as xr
 
 from ephemeris import geometry_kernel, j2
-from ephemeris.geometry import EARTH_RADIUS_KM, GEOMETRY_OUTPUTS, PROPAGATORS, chunk_geometry
+from ephemeris.geometry import (
+    EARTH_RADIUS_KM,
+    GEOMETRY_OUTPUTS,
+    PROPAGATORS,
+    chunk_geometry,
+    shadow_sunlit_fraction,
+)
 from ephemeris.propagate import describe_errors, warn_errors
 from twin.run import pool, stepper, summary, summary_kernel
 from twin.run.stepper import SUMMARY_VARIABLES, run_physics
@@ -121,8 +127,7 @@ class PhysicsStep:
         if self.store is not None:
             self._write_store(start, stop, geo, series)
         summary_series = {k: series[k] for k in _SUMMARY_SERIES}
-        # invalid steps are dark (dark_min), never shadow: the summary sees them sunlit
-        sunlit = np.where(geo["valid"], geo["sunlit_fraction"], 1.0)
+        sunlit = shadow_sunlit_fraction(geo["sunlit_fraction"], geo["valid"])
         summary_series["sunlit_fraction"] = sunlit
         orbits = summary.orbit_segments(geo["teme_km"], self.inclination_deg[start:stop],
                                         self.step_s)

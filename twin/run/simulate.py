@@ -2,8 +2,8 @@
 
 ``geometry`` runs the ephemeris side only; ``simulate`` adds, per chunk of satellites and in the
 same worker that propagated them, the satellite physics of :mod:`twin.run.stepper` (array power,
-battery, thermal, compute) and the per-orbit summary.  Chunks never straddle shells, so each
-runs with one design.
+battery, thermal, compute) and the per-orbit summary.  A chunk may span shells: the physics
+runs once per stretch of satellites that fly one design (:class:`twin.run.pipeline.PhysicsStep`).
 """
 from __future__ import annotations
 

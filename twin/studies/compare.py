@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ephemeris.events import eclipse_events
+from ephemeris.geometry import shadow_sunlit_fraction
 from ephemeris.orbits import check_altitude_km
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
@@ -78,7 +79,8 @@ def _worst_eclipse_s(ds, sf, step_s):
 def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
     ds = result.dataset
     step_s = float(ds.attrs["step_s"])
-    sf = ds["sunlit_fraction"].transpose("sat", "time").values
+    sf = shadow_sunlit_fraction(ds["sunlit_fraction"].transpose("sat", "time").values,
+                                ds["valid"].transpose("sat", "time").values)
     env = ds["environment_heat_w"].transpose("sat", "time").values
     sustained = sustained_per_sat(result.per_orbit())
     worst_s = _worst_eclipse_s(ds, sf, step_s)
