@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ephemeris.validation import check_number
-from twin.ground.pv import MOUNTINGS, STC_IRRADIANCE_W_M2, GroundPV, _check_choice, pv_timeseries
+from twin.ground.pv import (
+    MOUNTINGS,
+    STC_IRRADIANCE_W_M2,
+    GroundPV,
+    pv_timeseries,
+    resolve_pv,
+)
 from twin.ground.weather import MEMPHIS, Site, Weather, clearsky_year, tmy_year
 
 __all__ = [
@@ -123,12 +129,7 @@ def annual_energy(site_or_weather=MEMPHIS, pv=None, mounting=None, *, year=2027)
     .. [1] W. F. Holmgren, C. W. Hansen, M. A. Mikofski, "pvlib python: a python package for
        modeling solar energy systems", J. Open Source Softw. 3(29), 884, 2018.
     """
-    pv = GroundPV() if pv is None else pv
-    if not isinstance(pv, GroundPV):
-        raise TypeError(f"pv must be a GroundPV, got {type(pv).__name__}")
-    if mounting is not None:
-        _check_choice("mounting", mounting, MOUNTINGS)
-        pv = pv.replace(mounting=mounting)
+    pv = resolve_pv(pv, mounting)
     if isinstance(site_or_weather, Site):
         weather = clearsky_year(site_or_weather, year)
     elif isinstance(site_or_weather, Weather):

@@ -491,6 +491,18 @@ def dc_power_w_per_m2(effective_irradiance_w_m2, cell_temp_c, efficiency, temp_c
     return np.maximum(e * efficiency * (1.0 + temp_coeff_per_k * (t - reference_temp_c)), 0.0)
 
 
+def resolve_pv(pv=None, mounting=None):
+    """The ground array to use: ``pv`` (default :class:`GroundPV`), checked, with its mounting
+    replaced by ``mounting`` when given."""
+    pv = GroundPV() if pv is None else pv
+    if not isinstance(pv, GroundPV):
+        raise TypeError(f"pv must be a GroundPV, got {type(pv).__name__}")
+    if mounting is not None:
+        _check_choice("mounting", mounting, MOUNTINGS)
+        pv = pv.replace(mounting=mounting)
+    return pv
+
+
 def pv_timeseries(weather, pv=None, mounting=None):
     """The whole ground-PV chain for every time step of a weather year.
 
@@ -510,12 +522,7 @@ def pv_timeseries(weather, pv=None, mounting=None):
         [W/m^2], ``temp_air``, ``cell_temp`` [degC] and ``dc_power_w_per_m2`` [W/m^2 of
         cells], indexed like ``weather.data``.
     """
-    pv = GroundPV() if pv is None else pv
-    if not isinstance(pv, GroundPV):
-        raise TypeError(f"pv must be a GroundPV, got {type(pv).__name__}")
-    if mounting is not None:
-        _check_choice("mounting", mounting, MOUNTINGS)
-        pv = pv.replace(mounting=mounting)
+    pv = resolve_pv(pv, mounting)
     poa = plane_of_array(weather, pv)
     eff = effective_irradiance(poa["poa_direct"], poa["poa_sky_diffuse"],
                                poa["poa_ground_diffuse"], poa["aoi"], poa["surface_tilt"],
