@@ -216,7 +216,8 @@ def step(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k
                                            prm.step_s, 4),
                  temp_k)                                  # frozen where not valid
     thr = n_on * compute.throughput_fraction(frac, prm.idle_fraction, prm.dvfs_exponent)
-    gpu_temp_c = temp + prm.thermal_resistance_k_per_w * prm.gpu_power_w * frac - ZERO_C_K
+    gpu_temp_c = thermal.gpu_temp_k(temp, frac * prm.gpu_power_w,
+                                    prm.thermal_resistance_k_per_w) - ZERO_C_K
     throttled = valid & (thr < prm.gpus * (1.0 - 1e-12))
     return (energy, temp, load, curt, conv, p_bat, l_bat, gpu_w, host_w, n_on, frac,
             gpu_temp_c, thr, throttled, limited, hk_ok)

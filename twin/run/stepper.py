@@ -36,7 +36,7 @@ import numpy as np
 from ephemeris import fastmath
 from ephemeris.geometry import INVALID_STEP
 from twin.design import SatelliteDesign
-from twin.models import battery, power, satellite, thermal
+from twin.models import battery, compute, power, satellite, thermal
 from twin.models.constants import EARTH_ALBEDO, EARTH_IR_W_M2, EARTH_MEAN_RADIUS_KM
 from twin.run import stepper_kernel
 
@@ -315,7 +315,8 @@ def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, initial_bat
         _, hk0, n0, p0, _ = satellite.control(
             p_array[:, 0], q_env[:, 0], valid[:, 0],
             0.0 if reserve is None else reserve[:, 0], energy, np.zeros(n_sat), 0.0, prm)
-        heat0 = q_env_first + hk0 + n0 * (p0 * prm.gpu_power_w + prm.host_power_w_per_gpu)
+        heat0 = q_env_first + hk0 + compute.payload_power_w(n0, p0, prm.gpu_power_w,
+                                                            prm.host_power_w_per_gpu)
         temp = thermal.steady_state_temp_k(heat0, prm.radiating_w_per_k4)
     else:
         temp = _as_array("initial_radiator_temp_k", initial_radiator_temp_k, (n_sat,)).copy()
