@@ -272,10 +272,10 @@ CASES = [
     ("ComputePayload/max temp nan", lambda c, mp: ComputePayload(max_gpu_temp_c=NAN), ValueError, r"ComputePayload\.max_gpu_temp_c=nan.*\[-50, 150\] degC"),
     ("ComputePayload/thermal resistance", lambda c, mp: ComputePayload(thermal_resistance_k_per_w=1.0), ValueError, r"ComputePayload\.thermal_resistance_k_per_w=1(\.0)?.*allowed: < .* K/W.*below 100 K"),
     ("ComputePayload/dvfs 0", lambda c, mp: ComputePayload(dvfs_exponent=0), ValueError, r"ComputePayload\.dvfs_exponent=0(\.0)?.*\[1, 10\]"),
-    ("Bus/housekeeping nan", lambda c, mp: Bus(housekeeping_w=NAN), ValueError, r"Bus\.housekeeping_w=nan.*>= 0 W"),
-    ("Bus/housekeeping negative", lambda c, mp: Bus(housekeeping_w=-1), ValueError, r"Bus\.housekeeping_w=-1(\.0)?.*>= 0 W"),
+    ("Bus/housekeeping nan", lambda c, mp: Bus(housekeeping_w=NAN), ValueError, r"Bus\.housekeeping_w=nan.*\[0, 1e\+06\] W"),
+    ("Bus/housekeeping negative", lambda c, mp: Bus(housekeeping_w=-1), ValueError, r"Bus\.housekeeping_w=-1(\.0)?.*\[0, 1e\+06\] W"),
     ("Bus/conversion efficiency 0", lambda c, mp: Bus(power_conversion_efficiency=0), ValueError, r"Bus\.power_conversion_efficiency=0(\.0)?.*\(0, 1\]"),
-    ("Bus/heat capacity inf", lambda c, mp: Bus(heat_capacity_j_per_k=INF), ValueError, r"Bus\.heat_capacity_j_per_k=inf.*>= 0 J/K"),
+    ("Bus/heat capacity inf", lambda c, mp: Bus(heat_capacity_j_per_k=INF), ValueError, r"Bus\.heat_capacity_j_per_k=inf.*\[0, 1e\+12\] J/K"),
     ("SatelliteDesign/part as dict", lambda c, mp: SatelliteDesign(solar={"area_m2": 1}), TypeError, r"SatelliteDesign\.solar must be a SolarArray"),
     ("from_dict/unknown key", lambda c, mp: SatelliteDesign.from_dict({"solar": {"area": 1}}), ValueError, r"unknown key 'area' in table \[(design\.)?solar\]; valid keys: area_m2"),
     ("from_dict/unknown table", lambda c, mp: SatelliteDesign.from_dict({"panels": {}}), ValueError, r"unknown key 'panels' in table \[design\]; valid keys: solar, battery"),
@@ -308,7 +308,7 @@ CASES = [
     # Fix: compute n = floor(duration / step) first and refuse n above a limit (e.g. 1e8 steps),
     # ValueError "step=1e-09 gives 3.6e+12 steps ...; allowed: at most 1e8 steps".
     ("simulate/step far too small", lambda c, mp: sim(c, START, "1 h", 1e-9), ValueError, r"step"),
-    ("simulate/policy", lambda c, mp: sim(c, policy="yolo"), ValueError, r"policy='yolo' is not a battery policy.*greedy.*reserve"),
+    ("simulate/policy", lambda c, mp: sim(c, policy="yolo"), ValueError, r"policy=.yolo. is not a battery policy.*reserve.*greedy"),
     ("simulate/design dict", lambda c, mp: sim(c, design={"compute": {"gpus": 8}}), TypeError, r"design must be a twin\.SatelliteDesign, got dict"),
     ("simulate/shell design string", lambda c, mp: twin.simulate(C.walker(550, 53, 1, 1, design="big", name="s"), START, "1 h", "60 s"), TypeError, r"shell 's': design must be a twin\.SatelliteDesign"),
     ("simulate/engine", lambda c, mp: sim(c, engine="spark"), ValueError, r"engine='spark' is not available; allowed: local, dask"),
@@ -409,7 +409,7 @@ CASES = [
 # prefixing errors with "[[shells]] #i") in __post_init__, so a loaded scenario is a runnable
 # one and the error names its table.
 LOAD_VALUE_CASES = [
-    ("policy", dict(sim_over={"policy": "yolo"}), r"policy.*greedy.*reserve"),
+    ("policy", dict(sim_over={"policy": "yolo"}), r"policy.*reserve.*greedy"),
     ("propagator", dict(sim_over={"propagator": "kepler"}), r"propagator.*sgp4"),
     ("duration nan", dict(sim_over={"duration": NAN}), r"duration=nan"),
     ("step longer than duration", dict(sim_over={"step": "2 h"}), r"step=.*longer than duration"),
@@ -493,7 +493,7 @@ CLI_CASES = [
     ("run/duration inf", lambda d: ["run", _toml(d, "a.toml", 'duration = "1 h"', "duration = inf")], r"duration=inf.*" + DUR),
     ("run/step longer than duration", lambda d: ["run", _toml(d, "a.toml", 'step = "60 s"', 'step = "2 h"')], r"step='2 h'.*longer than duration"),
     ("run/unknown key", lambda d: ["run", _toml(d, "a.toml", 'step = "60 s"', 'step = "60 s"\ncolour = "red"')], r"unknown key 'colour' in \[simulation\]"),
-    ("run/policy", lambda d: ["run", _toml(d, "a.toml", 'step = "60 s"', 'step = "60 s"\npolicy = "yolo"')], r"policy='yolo'.*greedy.*reserve"),
+    ("run/policy", lambda d: ["run", _toml(d, "a.toml", 'step = "60 s"', 'step = "60 s"\npolicy = "yolo"')], r"policy=.yolo..*reserve.*greedy"),
     ("run/start outside de421", lambda d: ["run", _toml(d, "a.toml", "2027-06-21", "2060-01-01")], r"start='2060-01-01'.*de421"),
     ("run/inclination 200", lambda d: ["run", _toml(d, "a.toml", "inclination_deg = 53", "inclination_deg = 200")], r"inclination_deg=200.*" + INC),
     ("run/invalid TOML", lambda d: ["run", _toml(d, "a.toml", "[simulation]", "[simulation")], r"not valid TOML"),

@@ -42,7 +42,7 @@ SUMMARY_KEYS = {
     "sustained_pflops_bf16", "sustained_gb300_per_sat", "worst_orbit_sat", "worst_orbit_start",
     "worst_orbit_gb300", "complete_orbits", "mean_sunlit_fraction", "worst_eclipse_min",
     "energy_generated_mwh", "energy_used_mwh", "energy_curtailed_mwh", "throttled_hours",
-    "dark_hours",
+    "dark_hours", "heater_kwh", "min_loop_temp_c", "cold_hours", "frozen_hours",
 }
 
 

@@ -124,7 +124,7 @@ def test_parquet_units_and_summary_metadata(parquet_file, ds, result):
     assert units["gpu_temp_c"] == "degC" and units["battery_wh"] == "Wh"
     assert json.loads(meta[b"twin.summary"]) == result.summary()
     attrs = json.loads(meta[b"twin.attrs"])
-    assert attrs["step_s"] == 60.0 and attrs["policy"] == "greedy"
+    assert attrs["step_s"] == 60.0 and attrs["policy"] == "reserve"
     assert b"twin.scenario" not in meta              # a plain simulate has no scenario
 
 

@@ -187,6 +187,7 @@ def _map_step(p_a, q_env, valid, reserve, energy, temp, prm, out):  # pragma: no
         out[i, 4], out[i, 5], out[i, 6], out[i, 7] = r[4], r[5], r[6], r[7]
         out[i, 8], out[i, 9], out[i, 10], out[i, 11] = r[8], r[9], r[10], r[11]
         out[i, 12], out[i, 13], out[i, 14], out[i, 15] = r[12], r[13], r[14], r[15]
+        out[i, 16], out[i, 17], out[i, 18], out[i, 19] = r[16], r[17], r[18], r[19]
 
 
 @fastmath.kernel(cache=False)
@@ -211,7 +212,7 @@ def test_compiled_step_equals_its_numpy_source(name, policy):
     reserve = np.where(rng.uniform(size=n) > 0.5, rng.uniform(0, 5e4, n), 0.0)
     energy = rng.uniform(0, 1.0, n) * prm.capacity_wh
     temp = rng.uniform(230, 345, n)
-    got = np.empty((n, 16))
+    got = np.empty((n, 20))
     _map_step(p_a, q_env, valid, reserve, energy, temp, prm, got)
     ref = satellite.step(p_a, q_env, valid, reserve, energy, temp, prm)
     for j, value in enumerate(ref):

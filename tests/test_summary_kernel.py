@@ -158,7 +158,10 @@ def test_per_orbit_rows_compiled_and_uncompiled(monkeypatch):
     times = np.datetime64("2027-01-01T00:00:00", "ns") + np.arange(n_t) * np.timedelta64(60, "s")
     series = {k: rng.uniform(0, 100, (n, n_t)) for k in (
         "array_power_w", "load_power_w", "curtailed_power_w", "battery_wh", "gpu_temp_c",
-        "throughput_gb300")}
+        "throughput_gb300", "heater_power_w")}
+    series["radiator_temp_k"] = rng.uniform(250, 330, (n, n_t))
+    series["cold"] = series["radiator_temp_k"] < 273.15
+    series["frozen"] = series["radiator_temp_k"] < 263.15
     series["sunlit_fraction"] = np.clip(rng.uniform(-0.5, 1.5, (n, n_t)), 0, 1)
     series["throttled"] = rng.uniform(size=(n, n_t)) < 0.2
     series["dark"] = rng.uniform(size=(n, n_t)) < 0.1

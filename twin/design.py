@@ -19,6 +19,7 @@ import numpy as np
 
 from ephemeris.validation import field_choice, field_number
 from twin.models.power import POINTING_MODES
+from twin.models import thermal
 from twin.models.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
@@ -80,13 +81,16 @@ class _Part:
 
 
 # --- parts -------------------------------------------------------------------------------------
+#: The workload's power-to-throughput curves (:attr:`ComputePayload.throughput_curve`).
+THROUGHPUT_CURVES = ("dvfs", "linear")
+
 @dataclass(frozen=True)
 class SolarArray(_Part):
     """Solar array (triple-junction cells on a blanket).
 
     Attributes
     ----------
-    area_m2 : float, default 400.0
+    area_m2 : float, default 440.0
         Array area [m^2]; sized in :class:`SatelliteDesign`.
     efficiency : float, default 0.30
         Cell efficiency at ``reference_temp_c``, beginning of life, AM0 [1]: triple-junction
@@ -121,9 +125,28 @@ class SolarArray(_Part):
     cover_glass_iam : bool, default True
         Apply the cover-glass incidence-angle modifier (pvlib.iam.physical); 1 for
         sun-tracking.
+    wiring_loss : float, default 0.02
+        Resistive loss in the array's string wiring, blocking diodes and slip rings, as a
+        fraction of the cells' power [1] (M. R. Patel, *Spacecraft Power Systems*, CRC 2005,
+        ch. 4: 1-3 % booked; SMAD 3rd ed. Table 11-34 design factors).
+    mismatch_loss : float, default 0.02
+        Cell-to-cell and string mismatch loss [1] (Patel 2005: 1-3 %).
+    uv_darkening_loss : float, default 0.02
+        Darkening of cover glass and adhesive by ultraviolet light, early in life [1] (Patel
+        2005 and SMAD Table 11-34: 1-3 %; non-radiation, so it is booked here and not by the
+        lifetime's radiation damage).
+    pointing_error_deg : float, default 2.0
+        Sun-pointing error of the array [deg]; the power falls by cos(error) (assumption:
+        1-3 deg for large flexible arrays; small for sun-tracking, a real term for body-fixed).
+    radiation_factor : float, default 1.0
+        Remaining power fraction after radiation displacement damage [1] (1 = beginning of
+        life; :func:`twin.lifetime` sets it from the fluence it computes).
+
+    The drive mechanisms of the tracking modes are booked from :data:`ARRAY_DRIVES` (power
+    into housekeeping, mass into the mass model): see :attr:`drive_power_w`.
     """
 
-    area_m2: float = 400.0
+    area_m2: float = 440.0
     efficiency: float = 0.30
     temp_coeff_per_k: float = -0.0022
     reference_temp_c: float = 28.0
@@ -136,6 +159,11 @@ class SolarArray(_Part):
     emissivity_back: float = 0.85
     packing_factor: float = 0.90
     cover_glass_iam: bool = True
+    wiring_loss: float = 0.02
+    mismatch_loss: float = 0.02
+    uv_darkening_loss: float = 0.02
+    pointing_error_deg: float = 2.0
+    radiation_factor: float = 1.0
 
     def __post_init__(self):
         _number(self, "area_m2", 0.0, lo_open=True, unit="m^2")
@@ -150,6 +178,10 @@ class SolarArray(_Part):
         _number(self, "emissivity_back", 0.0, 1.0, lo_open=True)
         _number(self, "packing_factor", 0.0, 1.0, lo_open=True)
         _flag(self, "cover_glass_iam")
+        for name in ("wiring_loss", "mismatch_loss", "uv_darkening_loss"):
+            _number(self, name, 0.0, 0.5)
+        _number(self, "pointing_error_deg", 0.0, 45.0, unit="deg")
+        _number(self, "radiation_factor", 0.0, 1.0, lo_open=True)
         n = self.normal_rsw
         if isinstance(n, (str, bytes)) or not hasattr(n, "__len__") or len(n) != 3:
             raise TypeError(f"SolarArray.normal_rsw must be a sequence of 3 numbers, got {n!r}")
@@ -175,8 +207,37 @@ class SolarArray(_Part):
 
     @property
     def degradation_factor(self) -> float:
-        """(1 - degradation_per_year) ** years_in_orbit [1]."""
-        return (1.0 - self.degradation_per_year) ** self.years_in_orbit
+        """Remaining efficiency fraction with age: (1 - degradation_per_year) **
+        years_in_orbit x radiation_factor [1]."""
+        return (1.0 - self.degradation_per_year) ** self.years_in_orbit * self.radiation_factor
+
+    @property
+    def loss_factor(self) -> float:
+        """Non-radiation losses between the cells and the array's output [1]:
+        (1 - wiring) (1 - mismatch) (1 - UV darkening) cos(pointing error)."""
+        return ((1.0 - self.wiring_loss) * (1.0 - self.mismatch_loss)
+                * (1.0 - self.uv_darkening_loss) * math.cos(math.radians(self.pointing_error_deg)))
+
+    @property
+    def drive_power_w(self) -> float:
+        """Average power of the array drive mechanisms of this pointing mode [W]
+        (:data:`ARRAY_DRIVES`)."""
+        return ARRAY_DRIVES[self.pointing][0]
+
+    @property
+    def drive_mass_kg(self) -> float:
+        """Mass of the array drive mechanisms of this pointing mode [kg] (:data:`ARRAY_DRIVES`)."""
+        return ARRAY_DRIVES[self.pointing][1]
+
+
+#: Array drive mechanisms booked per pointing mode: (average power [W], mass [kg]) for two
+#: wings of a ~150 kW array.  Assumption scaled from published solar-array drive assemblies:
+#: a SADM for 10-20 kW GEO arrays weighs 8-15 kg and draws 10-20 W while stepping (Airbus
+#: SADM, Moog Type 33/Type 5 data sheets); a ~75 kW wing needs a larger one (ISS beta gimbal
+#: assemblies carry ~30 kW each).  Sun-tracking needs two axes per wing (a second, smaller
+#: drive for the beta angle), single-axis one per wing, body-fixed none.
+ARRAY_DRIVES = {"sun-tracking": (120.0, 160.0), "single-axis": (60.0, 90.0),
+                "body-fixed": (0.0, 0.0)}
 
 
 @dataclass(frozen=True)
@@ -185,7 +246,7 @@ class Battery(_Part):
 
     Attributes
     ----------
-    capacity_wh : float, default 64000.0
+    capacity_wh : float, default 68000.0
         Nameplate capacity [Wh]; 0 means no battery.  Sized in :class:`SatelliteDesign`.
     max_depth_of_discharge : float, default 0.30
         Largest depth of discharge [1], in (0, 1]: 20-40 % per cycle for multi-year LEO life
@@ -199,7 +260,7 @@ class Battery(_Part):
         Cell-level specific energy [Wh/kg] (space Li-ion 150-250 Wh/kg); used for mass only.
     """
 
-    capacity_wh: float = 64000.0
+    capacity_wh: float = 68000.0
     max_depth_of_discharge: float = 0.30
     charge_efficiency: float = 0.97
     discharge_efficiency: float = 0.97
@@ -234,13 +295,18 @@ class Radiator(_Part):
 
     Attributes
     ----------
-    area_m2 : float, default 150.0
+    area_m2 : float, default 250.0
         Panel area, one side [m^2]; sized in :class:`SatelliteDesign`.
-    emissivity : float, default 0.90
-        IR emissivity: white silicate paint 0.90 (Fortescue et al., *Spacecraft Systems
-        Engineering*, Table 11.3).
-    absorptivity : float, default 0.12
-        Solar absorptivity: white silicate paint 0.12 (same table; beginning of life).
+    emissivity : float, default 0.88
+        IR emissivity at end of life: white silicate paint 0.90 at beginning of life
+        (Fortescue et al., *Spacecraft Systems Engineering*, Table 11.3); white paints lose
+        0.01-0.03 in LEO (Gilmore 2002, ch. 4), so 0.88 is booked.
+    absorptivity : float, default 0.25
+        Solar absorptivity at end of life: white silicate paint is 0.12-0.17 new (same table)
+        and degrades under UV and atomic oxygen to about 0.2-0.3 after 5-7 years in LEO (Gilmore
+        2002, ch. 4, degradation of white paints; LDEF results for Z-93 and S13G-LO), so 0.25 is
+        booked; optical solar reflectors go from ~0.07 to ~0.10-0.15.  An edge-on radiator
+        absorbs only albedo, so this matters mostly for the "zenith" orientation.
     two_sided : bool, default True
         Both faces radiate (a deployed panel).
     orientation : str, default "edge-on"
@@ -255,15 +321,54 @@ class Radiator(_Part):
         (NASA NTRS 19860036026); 5-10 typical.
     specific_heat_j_per_kg_k : float, default 900.0
         Specific heat of the panel [J/(kg K)] (aluminium, 0.90 kJ/(kg K)).
+    fin_half_width_m : float, default 0.075
+        Half the pitch of the coolant tubes or heat pipes in the panel: the fin length [m]
+        (assumption: 0.1-0.2 m pitch is usual for pumped-loop and heat-pipe panels; Gilmore
+        2002, ch. 6).
+    fin_thickness_m : float, default 0.001
+        Conducting thickness of the panel's face sheets [m] (assumption: two 0.5 mm aluminium
+        face sheets on a honeycomb core).
+    fin_conductivity_w_per_m_k : float, default 170.0
+        Conductivity of the face sheets [W/(m K)] (aluminium 6061-T6, 167 W/(m K)).
+        With the two fields above, the fin efficiency is 0.88 at 306 K
+        (:func:`twin.models.thermal.fin_efficiency`).
+    loop_delta_t_k : float, default 10.0
+        Temperature drop at full GPU power from the coolant at the cold plates, through the
+        loop and an interface heat exchanger, to the radiator panel's root [K] (assumption:
+        the coolant's rise across the cold plates plus a heat-exchanger approach of 5-10 K;
+        ISS runs its internal water loop ~12-15 K above its external ammonia loop).  It scales
+        with the GPU's power, so it is added to ``ComputePayload.thermal_resistance_k_per_w``
+        as ``loop_delta_t_k / gpu_power_w``.
+    array_view_factor : float, default 0.10
+        View factor from the radiator to the back of the solar array, summed over its
+        radiating faces [1].  An edge-on radiator in a dawn-dusk attitude stands perpendicular
+        to the array: a 15 x 10 m panel sharing a 15 m edge with a 13 m half-wing would see
+        0.25 per face (Howell C-14,
+        :func:`twin.models.thermal.perpendicular_plates_view_factor`); standing the radiator
+        off on a boom so it sees the array near grazing brings that down; 0.05 per face is an
+        assumption.  The array back radiates at the cell temperature.
+    min_flow_fraction : float, default 0.10
+        Turn-down of the radiator when the loop runs cold: a bypass valve (or
+        variable-conductance heat pipes) takes the radiator down to this fraction of its
+        effective area before heaters are needed [1] (assumption: bypass and flow-control
+        valves as on the ISS external loops; variable-conductance heat pipes reach about 10:1
+        turn-down, Gilmore 2002, ch. 13-14).  1 means no turn-down: the heaters must then hold
+        the whole panel warm.
     """
 
-    area_m2: float = 150.0
-    emissivity: float = 0.90
-    absorptivity: float = 0.12
+    area_m2: float = 250.0
+    emissivity: float = 0.88
+    absorptivity: float = 0.25
     two_sided: bool = True
     orientation: str = "edge-on"
     areal_mass_kg_per_m2: float = 5.0
     specific_heat_j_per_kg_k: float = 900.0
+    fin_half_width_m: float = 0.075
+    fin_thickness_m: float = 0.001
+    fin_conductivity_w_per_m_k: float = 170.0
+    loop_delta_t_k: float = 10.0
+    array_view_factor: float = 0.10
+    min_flow_fraction: float = 0.10
 
     def __post_init__(self):
         _number(self, "area_m2", 0.0, lo_open=True, unit="m^2")
@@ -273,6 +378,13 @@ class Radiator(_Part):
         _choice(self, "orientation", RADIATOR_ORIENTATIONS)
         _number(self, "areal_mass_kg_per_m2", 0.0, unit="kg/m^2")
         _number(self, "specific_heat_j_per_kg_k", 0.0, unit="J/(kg K)")
+        _number(self, "fin_half_width_m", 0.0, 2.0, unit="m")
+        _number(self, "fin_thickness_m", 1e-5, 0.05, unit="m")
+        _number(self, "fin_conductivity_w_per_m_k", 1.0, 5000.0, unit="W/(m K)")
+        _number(self, "loop_delta_t_k", 0.0, 100.0, unit="K")
+        _number(self, "min_flow_fraction", 0.0, 1.0, lo_open=True)
+        _number(self, "array_view_factor", 0.0, float(self.sides),
+                unit=f"(at most one per radiating face, sides={self.sides})")
 
     @property
     def sides(self) -> int:
@@ -288,6 +400,13 @@ class Radiator(_Part):
     def heat_capacity_j_per_k(self) -> float:
         """Panel heat capacity [J/K]."""
         return self.mass_kg * self.specific_heat_j_per_kg_k
+
+    def fin_efficiency(self, root_temp_k: float) -> float:
+        """Fin efficiency of the panel at a root temperature [1]
+        (:func:`twin.models.thermal.fin_efficiency`)."""
+        return float(thermal.fin_efficiency(self.fin_half_width_m, self.fin_thickness_m,
+                                            self.fin_conductivity_w_per_m_k, self.emissivity,
+                                            self.sides, float(root_temp_k)))
 
 
 @dataclass(frozen=True)
@@ -319,6 +438,12 @@ class ComputePayload(_Part):
         Exponent of dynamic power in the clock (P_dyn ~ f^3 with V ~ f); see
         :func:`twin.compute.throughput_fraction`, calibrated to ~80-90 % throughput at 60-70 %
         power (McDonald et al. 2022, arXiv:2205.09646; Zhao et al., SoCC 2023).
+    throughput_curve : str, default "dvfs"
+        The workload's power-to-throughput curve: "dvfs" (compute-bound work such as dense
+        training: the DVFS curve with ``dvfs_exponent``; 20 % less power costs ~7 % of
+        throughput) or "linear" (memory- or interconnect-bound work, whose throughput does
+        not recover what a lower clock saves: throughput falls in proportion to the power
+        above idle, i.e. the same curve with exponent 1; 20 % less power costs ~23 %).
     """
 
     gpus: int = 64
@@ -329,6 +454,7 @@ class ComputePayload(_Part):
     max_gpu_temp_c: float = 85.0
     thermal_resistance_k_per_w: float = 0.03
     dvfs_exponent: float = 3.0
+    throughput_curve: str = "dvfs"
 
     def __post_init__(self):
         _count(self, "gpus", 0)
@@ -340,6 +466,7 @@ class ComputePayload(_Part):
         _number(self, "max_gpu_temp_c", -50.0, 150.0, unit="degC")
         _number(self, "thermal_resistance_k_per_w", 0.0, 1.0, lo_open=True, unit="K/W")
         _number(self, "dvfs_exponent", 1.0, 10.0, unit="(1 = linear, 3 = cubic)")
+        _choice(self, "throughput_curve", THROUGHPUT_CURVES)
         coolant_k = self.max_gpu_temp_c + ZERO_C_K - self.thermal_resistance_k_per_w \
             * self.gpu_power_w
         if coolant_k <= 100.0:
@@ -356,6 +483,12 @@ class ComputePayload(_Part):
         return self.max_gpu_temp_c + ZERO_C_K
 
     @property
+    def throughput_exponent(self) -> float:
+        """Exponent of the power-to-throughput curve in use: ``dvfs_exponent`` for "dvfs",
+        1 for "linear"."""
+        return 1.0 if self.throughput_curve == "linear" else self.dvfs_exponent
+
+    @property
     def full_power_w(self) -> float:
         """Payload power with every GPU at rated power, gpus * (gpu + host) [W]."""
         return self.gpus * (self.gpu_power_w + self.host_power_w_per_gpu)
@@ -363,29 +496,130 @@ class ComputePayload(_Part):
 
 @dataclass(frozen=True)
 class Bus(_Part):
-    """Spacecraft bus: housekeeping load, power regulation and the lumped thermal mass.
+    """Spacecraft bus: housekeeping loads, power regulation and distribution, and the lumped
+    thermal mass.
+
+    The housekeeping load is booked item by item for a ~10 t, ~120 kW compute satellite
+    (a multi-tonne bus with momentum devices, pumped cooling loops and optical crosslinks);
+    every item is a field, the total (3.0 kW by default) is :attr:`housekeeping_total_w`.
 
     Attributes
     ----------
-    housekeeping_w : float, default 2000.0
-        Housekeeping load (avionics, ADCS, comms, heaters, pumps) [W], served first
-        (assumption: ~2 kW for a multi-tonne bus with a pumped loop).
+    adcs_w : float, default 600.0
+        Attitude control with momentum devices: reaction wheels or control-moment gyros
+        sized for a ~10 t spacecraft with a 400 m^2 array, star trackers, gyros, magnetic
+        torquers [W] (assumption: large reaction wheels draw 50-150 W each in steady state,
+        CMGs 100-300 W each; Wertz & Larson, *Space Mission Analysis and Design*, 3rd ed.,
+        Table 11-13).
+    avionics_w : float, default 300.0
+        Command and data handling, TT&C transponders and payload control computers [W]
+        (SMAD Table 10-9 gives 100-300 W for large buses; upper end for a data-centre
+        payload's management network).
+    pumps_w : float, default 1000.0
+        Pumps of the pumped fluid loops that carry ~120 kW to the radiators [W]: about 1 % of
+        the heat carried (assumption, from ISS external active thermal control: a ~1 kW pump
+        module per ~35 kW loop, NASA ISS EATCS fact sheets; modern pumps are more
+        efficient, hence 1 % rather than 3 %).
+    laser_terminals_w : float, default 600.0
+        Optical inter-satellite link terminals: 4 terminals x 150 W [W] (Tesat LCT-135:
+        ~160 W; SDA Tranche-1 optical terminals 100-150 W; see docs/models.md).
+    thermal_control_w : float, default 300.0
+        Bus (not payload-loop) survival and operational heaters, always on in the budget [W]
+        (assumption: 2-5 % of a large bus's housekeeping load; the payload loop's eclipse
+        heaters are computed, see :attr:`heater_setpoint_c`).
+    power_electronics_w : float, default 200.0
+        Quiescent draw of the power control and distribution unit [W] (assumption: ~0.2 % of
+        the power handled).
+    propulsion_w : float, default 0.0
+        Average electric-propulsion power drawn for station keeping [W] (thrust power x duty
+        cycle).  0 for a single-orbit run; :func:`twin.lifetime` sets it from the drag it
+        computes.
+    housekeeping_w : float or None, default None
+        Total housekeeping override [W]: None (default) books the items above; a number
+        replaces the sum of ``adcs_w`` .. ``power_electronics_w`` (the array drive and
+        ``propulsion_w`` are still added).
     power_conversion_efficiency : float, default 0.95
-        Array-to-bus regulation efficiency [1] (assumption: shunt/MPPT regulators 0.93-0.97).
+        Array-to-bus regulation efficiency [1] (shunt/MPPT regulators 0.93-0.97;
+        SMAD ch. 11).
+    payload_dcdc_efficiency : float, default 0.97
+        DC-DC conversion from the bus to the payload's voltage (e.g. a high-voltage bus down
+        to the 48-54 V rack bus) [1] (data-centre 800 V / 48 V converters reach 97-98 %;
+        Vicor and NVIDIA 800 VDC architecture notes, 2025); applied to payload power only.
+    bus_voltage_v : float, default 300.0
+        Main bus voltage [V] (assumption: a 100 kW-class bus needs a high-voltage bus; ISS
+        runs 160 V primary / 124.5 V secondary; 300 V is in the range studied for high-power
+        spacecraft by NASA Glenn).
+    harness_resistance_ohm : float, default 0.007
+        Round-trip resistance of the main distribution harness [ohm]; the loss is
+        I^2 R with I = P / V: 0.007 ohm at 300 V gives 1.0 % at the 117 kW design load
+        (assumption: harness losses are booked at 1-2 % of the power carried; SMAD ch. 11).
+    heater_setpoint_c : float, default 5.0
+        Temperature the payload cooling loop (the radiator node) is held above by heaters
+        drawn from the bus [degC] (assumption: a propylene-glycol/water loop, which freezes
+        near -10 C for a 25 % mix, kept above the GPUs' minimum operating temperature with
+        margin; ASHRAE TC 9.9 liquid-cooling guidelines give 2-45 C coolant supply).
+    min_operating_temp_c : float, default 0.0
+        Lowest loop temperature at which the payload may run [degC] (assumption: commercial
+        electronics are rated 0-70 C operating); time below it is reported.
+    min_survival_temp_c : float, default -10.0
+        Lowest survival temperature of the loop [degC]: freezing of a 25 % propylene-glycol
+        coolant (ASHRAE Handbook - Fundamentals, ch. 31); time below it is reported.
     heat_capacity_j_per_k : float, default 1.0e6
         Heat capacity of the payload hardware, cold plates and coolant that share the
         radiator's temperature [J/K], added to the radiator panel's own (assumption: e.g.
         ~150 kg of coolant at ~4 kJ/(kg K) plus ~400 kg of aluminium-equivalent hardware).
     """
 
-    housekeeping_w: float = 2000.0
+    adcs_w: float = 600.0
+    avionics_w: float = 300.0
+    pumps_w: float = 1000.0
+    laser_terminals_w: float = 600.0
+    thermal_control_w: float = 300.0
+    power_electronics_w: float = 200.0
+    propulsion_w: float = 0.0
+    housekeeping_w: float | None = None
     power_conversion_efficiency: float = 0.95
+    payload_dcdc_efficiency: float = 0.97
+    bus_voltage_v: float = 300.0
+    harness_resistance_ohm: float = 0.007
+    heater_setpoint_c: float = 5.0
+    min_operating_temp_c: float = 0.0
+    min_survival_temp_c: float = -10.0
     heat_capacity_j_per_k: float = 1.0e6
 
     def __post_init__(self):
-        _number(self, "housekeeping_w", 0.0, unit="W")
+        for name in HOUSEKEEPING_ITEMS:
+            _number(self, name, 0.0, 1.0e6, unit="W")
+        _number(self, "propulsion_w", 0.0, 1.0e6, unit="W")
+        if self.housekeeping_w is not None:
+            _number(self, "housekeeping_w", 0.0, 1.0e6, unit="W")
         _number(self, "power_conversion_efficiency", 0.0, 1.0, lo_open=True)
-        _number(self, "heat_capacity_j_per_k", 0.0, unit="J/K")
+        _number(self, "payload_dcdc_efficiency", 0.0, 1.0, lo_open=True)
+        _number(self, "bus_voltage_v", 1.0, 1.0e5, unit="V")
+        _number(self, "harness_resistance_ohm", 0.0, 100.0, unit="ohm")
+        _number(self, "heater_setpoint_c", -270.0, 100.0, unit="degC")
+        _number(self, "min_operating_temp_c", -271.0, self.heater_setpoint_c,
+                unit=f"degC (at most heater_setpoint_c={self.heater_setpoint_c:g})")
+        _number(self, "min_survival_temp_c", -272.0, self.min_operating_temp_c,
+                unit=f"degC (at most min_operating_temp_c={self.min_operating_temp_c:g})")
+        _number(self, "heat_capacity_j_per_k", 0.0, 1.0e12, unit="J/K")
+
+    @property
+    def housekeeping_items_w(self) -> dict:
+        """The booked housekeeping items {field: W} (without array drive and propulsion)."""
+        return {name: getattr(self, name) for name in HOUSEKEEPING_ITEMS}
+
+    @property
+    def housekeeping_base_w(self) -> float:
+        """``housekeeping_w`` if given, else the sum of the booked items [W]."""
+        if self.housekeeping_w is not None:
+            return float(self.housekeeping_w)
+        return float(sum(self.housekeeping_items_w.values()))
+
+
+#: The booked housekeeping items of :class:`Bus`, in the order of its breakdown.
+HOUSEKEEPING_ITEMS = ("adcs_w", "avionics_w", "pumps_w", "laser_terminals_w",
+                      "thermal_control_w", "power_electronics_w")
 
 
 _PARTS = {"solar": SolarArray, "battery": Battery, "radiator": Radiator,
@@ -439,6 +673,38 @@ class SatelliteDesign:
             if not isinstance(value, cls):
                 raise TypeError(f"SatelliteDesign.{name} must be a {cls.__name__}, got "
                                 f"{value!r} ({type(value).__name__})")
+
+    @property
+    def housekeeping_total_w(self) -> float:
+        """Housekeeping load on the bus [W]: the bus's booked items (or its
+        ``housekeeping_w`` override) + the array drive + average propulsion power."""
+        return self.bus.housekeeping_base_w + self.solar.drive_power_w + self.bus.propulsion_w
+
+    @property
+    def gpu_path_resistance_k_per_w(self) -> float:
+        """GPU junction to radiator root, per watt of one GPU [K/W]:
+        ``thermal_resistance_k_per_w + loop_delta_t_k / gpu_power_w``."""
+        return (self.compute.thermal_resistance_k_per_w
+                + self.radiator.loop_delta_t_k / self.compute.gpu_power_w)
+
+    @property
+    def radiator_root_limit_k(self) -> float:
+        """Radiator root temperature at which a GPU at rated power sits at its limit [K]."""
+        return self.compute.max_gpu_temp_k - self.gpu_path_resistance_k_per_w \
+            * self.compute.gpu_power_w
+
+    @property
+    def radiator_fin_efficiency(self) -> float:
+        """The radiator's fin efficiency at :attr:`radiator_root_limit_k` (the hot design
+        point; it rises slightly as the panel cools) [1]."""
+        return self.radiator.fin_efficiency(self.radiator_root_limit_k)
+
+    @property
+    def radiating_w_per_k4(self) -> float:
+        """k = eta_fin eps sigma A sides of the radiator [W/K^4]."""
+        r = self.radiator
+        return float(thermal.radiating_conductance_w_per_k4(r.area_m2, r.emissivity, r.sides,
+                                                            self.radiator_fin_efficiency))
 
     @property
     def heat_capacity_j_per_k(self) -> float:

@@ -123,6 +123,9 @@ def _summary_table(summary) -> str:
         ("energy curtailed", f"{summary['energy_curtailed_mwh']:,.2f} MWh"),
         ("throttled / dark", f"{summary['throttled_hours']:,.1f} / "
          f"{summary['dark_hours']:,.1f} satellite-hours"),
+        ("loop heaters", f"{summary['heater_kwh']:,.1f} kWh; loop min "
+         f"{summary['min_loop_temp_c']:.1f} C; below operating / survival minimum "
+         f"{summary['cold_hours']:,.1f} / {summary['frozen_hours']:,.1f} satellite-hours"),
     ]
     w = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
@@ -172,7 +175,9 @@ def _add_compare(sub):
     p.add_argument("--start", default="2027-01-01")
     p.add_argument("--duration", default="365 days")
     p.add_argument("--step", default="120 s")
-    p.add_argument("--policy", default="greedy", choices=list(POLICIES))
+    p.add_argument("--policy", default="reserve", choices=list(POLICIES),
+                   help="battery policy (default reserve; greedy is a study option that lets "
+                   "housekeeping go dark late in long eclipses)")
     p.add_argument("--json", action="store_true", help="print a list of row objects")
     p.add_argument("--plot", metavar="FILE.png", help="save the comparison plot")
     p.add_argument("--force", action="store_true", help="replace an existing plot file")

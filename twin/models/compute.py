@@ -166,7 +166,7 @@ def throttle(payload_budget_w, gpus, gpu_power_w, host_power_w_per_gpu, min_powe
 def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, gpu_power_w,
                 host_power_w_per_gpu, min_power_fraction, max_gpu_temp_k,
                 thermal_resistance_k_per_w, radiating_w_per_k4, heat_capacity_j_per_k,
-                iterations=4):
+                iterations=4, payload_heat_factor=1.0):
     r"""Reduce (GPUs on, power fraction) so the GPUs stay at or below their temperature limit.
 
     Over one backward-Euler step of the radiator node (see :mod:`twin.thermal`), running n GPUs
@@ -176,7 +176,7 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
 
     .. math::
 
-        g(p, n) = h(T_{lim}(p)) - Q_{base} - n (p P_{gpu} + P_{host}) \ge 0
+        g(p, n) = h(T_{lim}(p)) - Q_{base} - f\,n (p P_{gpu} + P_{host}) \ge 0
 
     and, so that the GPUs are also within the limit at the start of the step,
     T_0 + R p P_gpu <= T_max.  The same order as :func:`throttle` applies: first the power
@@ -214,6 +214,9 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
         Lumped heat capacity C [J/K] (0 = steady state).
     iterations : int, default 4
         Newton iterations on p.
+    payload_heat_factor : float, default 1.0
+        Heat into the node per watt of payload power [1]: 1 / (DC-DC efficiency) when the
+        payload's DC-DC stage sits on the cooling loop (its loss is heat there too).
 
     Returns
     -------
@@ -236,7 +239,7 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
     rp = thermal_resistance_k_per_w * gpu_power_w
     c_dt = heat_capacity_j_per_k / step_s
     p_min = min_power_fraction
-    per_gpu_min = p_min * gpu_power_w + host_power_w_per_gpu
+    per_gpu_min = (p_min * gpu_power_w + host_power_w_per_gpu) * payload_heat_factor
     # GPUs that fit at p_min: g(p_min, n) >= 0
     tl_min = max_gpu_temp_k - rp * p_min
     tl_min2 = tl_min * tl_min
@@ -248,8 +251,8 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
     p_hi = maximum(minimum(p_in, p_start), p_min)
     tl = max_gpu_temp_k - rp * p_hi
     tl2 = tl * tl
-    g_hi = c_dt * (tl - t0) + k * tl2 * tl2 - base_heat_w - n * (p_hi * gpu_power_w
-                                                                 + host_power_w_per_gpu)
+    g_hi = c_dt * (tl - t0) + k * tl2 * tl2 - base_heat_w \
+        - n * payload_heat_factor * (p_hi * gpu_power_w + host_power_w_per_gpu)
     short = (g_hi < 0.0) & (n > 0.0)            # p_hi overheats: solve g(p, n) = 0
     p = p_hi
     if any_true(short):
@@ -260,8 +263,8 @@ def thermal_cap(gpus_on, power_fraction, radiator_temp_k, base_heat_w, step_s, g
             tl = max_gpu_temp_k - rp * q
             tl3 = tl * tl * tl
             g = c_dt * (tl - t0) + k * tl3 * tl - base_heat_w \
-                - n * (q * gpu_power_w + host_power_w_per_gpu)
-            dg = -rp * (c_dt + 4.0 * k * tl3) - n * gpu_power_w
+                - n * payload_heat_factor * (q * gpu_power_w + host_power_w_per_gpu)
+            dg = -rp * (c_dt + 4.0 * k * tl3) - n * payload_heat_factor * gpu_power_w
             q = minimum(maximum(q - g / dg, p_min), p_hi)
         p = where(short, q, p_hi)
     p = where(n > 0.0, p, 0.0)

@@ -34,3 +34,21 @@ ZERO_C_K = 273.15
 
 #: Seconds per hour: converts W x s to Wh.
 S_PER_H = 3600.0
+
+#: Hot-case Earth outgoing long-wave radiation for radiator sizing [W/m^2]: the extreme of
+#: short averaging periods (~100-1,000 s, the time constant of a large radiator), not the
+#: orbit average.  Gilmore 2002, ch. 2, Tables 2.2-2.4 (ERBE statistics, after Anderson and
+#: Smith, NASA TM-4527, 1994) give 260-275 W/m^2 for the hot extremes; 265 is taken.
+EARTH_IR_HOT_W_M2 = 265.0
+
+#: Hot-case albedo for radiator sizing [1]: short-period extremes 0.35-0.40 (same tables);
+#: 0.38 is taken (high albedo and high OLR rarely coincide, so the pair is not the worst of
+#: both).
+EARTH_ALBEDO_HOT = 0.38
+
+#: Cold-case Earth outgoing long-wave radiation for heater sizing [W/m^2] (same tables: the
+#: cold extremes are 190-220 W/m^2 for short periods; 210 is taken).
+EARTH_IR_COLD_W_M2 = 210.0
+
+#: Cold-case albedo [1] (same tables: 0.20-0.25 for short periods; 0.22 taken).
+EARTH_ALBEDO_COLD = 0.22

@@ -41,7 +41,8 @@ for _warm_up in (geometry_kernel.warm_up, j2.warm_up, summary_kernel.warm_up, st
 
 #: Time series the per-orbit summary reads from the physics (besides the sunlit fraction).
 _SUMMARY_SERIES = ("array_power_w", "load_power_w", "curtailed_power_w", "battery_wh",
-                   "gpu_temp_c", "throttled", "dark", "throughput_gb300")
+                   "gpu_temp_c", "throttled", "dark", "throughput_gb300", "heater_power_w",
+                   "radiator_temp_k", "cold", "frozen")
 
 
 @dataclass(frozen=True)

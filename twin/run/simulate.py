@@ -193,7 +193,7 @@ def _progress_callback(progress, total, desc):
     return bar.update, bar.close
 
 
-def simulate(constellation, start, duration, step, *, policy="greedy", workers=None,
+def simulate(constellation, start, duration, step, *, policy="reserve", workers=None,
              design=None, progress=False, timeseries=True, store=None, engine="local",
              scheduler=None, propagator="sgp4", chunk_sats=None,
              overwrite=False, max_epoch_gap_days=30.0) -> SimulationResult:
@@ -206,9 +206,11 @@ def simulate(constellation, start, duration, step, *, policy="greedy", workers=N
         ``design`` here, or the default :class:`twin.SatelliteDesign`.
     start, duration, step
         As for :func:`geometry`.
-    policy : {"greedy", "reserve"}
-        Battery policy: compute draws down to the depth-of-discharge floor, or keeps enough to
-        carry housekeeping through the next eclipse.
+    policy : {"reserve", "greedy"}
+        Battery policy: "reserve" (default) keeps in the battery what housekeeping and the
+        loop's heaters need through the rest of the current or the next eclipse; "greedy" lets
+        compute draw down to the depth-of-discharge floor (housekeeping may then go dark late
+        in long eclipses: a study option, not a way to fly).
     workers : int, optional
         Processes (default: all cores; small runs stay in-process).
     progress : bool or callable

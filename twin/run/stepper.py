@@ -37,19 +37,25 @@ from ephemeris import fastmath
 from ephemeris.geometry import INVALID_STEP
 from twin.design import SatelliteDesign
 from twin.models import battery, compute, power, satellite, thermal
-from twin.models.constants import EARTH_ALBEDO, EARTH_IR_W_M2, EARTH_MEAN_RADIUS_KM
+from twin.models.constants import EARTH_ALBEDO, EARTH_IR_W_M2, EARTH_MEAN_RADIUS_KM, ZERO_C_K
 from twin.run import stepper_kernel
 
-#: Battery policies: "greedy" (down to the depth-of-discharge floor) or "reserve" (keep the
-#: housekeeping energy of the rest of the current, or all of the next, eclipse).
-POLICIES = ("greedy", "reserve")
+#: Battery policies: "reserve" (the default: keep the housekeeping and heater energy of the
+#: rest of the current, or all of the next, eclipse) or "greedy" (down to the DoD floor; a
+#: study option).
+POLICIES = ("reserve", "greedy")
 
 #: Attributes of every output of :func:`run_physics` (CF-style units; "1" = dimensionless).
 VARIABLE_ATTRS = {
     "array_power_w": {"units": "W", "long_name": "solar array DC power available at the "
                       "maximum power point (before curtailment and regulation)"},
-    "load_power_w": {"units": "W", "long_name": "power consumed by housekeeping, GPUs and "
-                     "hosts (bus side)"},
+    "load_power_w": {"units": "W", "long_name": "power drawn from the bus by housekeeping, "
+                     "heaters, GPUs and hosts, including the payload's DC-DC loss and the "
+                     "harness loss (distribution_loss_w)"},
+    "heater_power_w": {"units": "W", "long_name": "heater power holding the cooling loop at "
+                       "Bus.heater_setpoint_c (part of load_power_w)"},
+    "distribution_loss_w": {"units": "W", "long_name": "payload DC-DC conversion loss plus "
+                            "harness I^2 R loss (part of load_power_w)"},
     "curtailed_power_w": {"units": "W", "long_name": "array power not drawn (battery full and "
                           "loads satisfied)"},
     "conversion_loss_w": {"units": "W", "long_name": "array-to-bus regulation loss, "
@@ -83,24 +89,30 @@ VARIABLE_ATTRS = {
                         "payload this step"},
     "dark": {"units": "1", "long_name": "housekeeping not powered, or no valid orbit state "
              "(nothing served)"},
+    "cold": {"units": "1", "long_name": "cooling loop below Bus.min_operating_temp_c at the "
+             "end of the step"},
+    "frozen": {"units": "1", "long_name": "cooling loop below Bus.min_survival_temp_c at the "
+               "end of the step"},
 }
 
 #: Elements per block of the numpy environment (keeps temporaries in cache).
 _BLOCK_ELEMENTS = 1 << 15
 
-_BOOL_OUTPUTS = ("throttled", "thermal_limited", "dark")
+_BOOL_OUTPUTS = ("throttled", "thermal_limited", "dark", "cold", "frozen")
 
 #: The per-step outputs of :func:`twin.models.satellite.step` after the state, in its order
 #: (``dark`` is the negation of its last value, ``hk_ok``).
 STEP_OUTPUTS = ("load_power_w", "curtailed_power_w", "conversion_loss_w", "battery_power_w",
                 "battery_loss_w", "gpu_power_w", "host_power_w", "gpus_on", "gpu_power_fraction",
-                "gpu_temp_c", "throughput_gb300", "throttled", "thermal_limited", "dark")
+                "gpu_temp_c", "throughput_gb300", "throttled", "thermal_limited", "dark",
+                "heater_power_w", "distribution_loss_w", "cold", "frozen")
 
 #: What the per-orbit summary reads; ``run_physics(outputs=...)`` within these lets the
 #: compiled loop skip storing the rest.
 SUMMARY_VARIABLES = ("array_power_w", "environment_heat_w", "cell_temp_c", "load_power_w",
                      "curtailed_power_w", "battery_wh", "gpu_temp_c", "throughput_gb300",
-                     "throttled", "dark")
+                     "throttled", "dark", "heater_power_w", "radiator_temp_k", "cold",
+                     "frozen")
 _SUMMARY_SET = frozenset(SUMMARY_VARIABLES)
 
 #: Implementations of the loops accepted by ``run_physics(engine=...)``: "auto" follows
@@ -196,22 +208,26 @@ def environment_params(design: SatelliteDesign) -> satellite.EnvironmentParams:
         float(sa.absorptivity),
         float(sa.emissivity_front), float(sa.emissivity_back),
         thermal.orientation_code(rad.orientation), bool(rad.two_sided), float(rad.area_m2),
-        float(rad.absorptivity), float(rad.emissivity), EARTH_ALBEDO, EARTH_IR_W_M2,
-        EARTH_MEAN_RADIUS_KM)
+        float(rad.absorptivity), float(rad.emissivity), float(rad.array_view_factor),
+        float(sa.loss_factor), EARTH_ALBEDO, EARTH_IR_W_M2, EARTH_MEAN_RADIUS_KM)
 
 
-def step_params(design: SatelliteDesign, step_s, policy="greedy") -> satellite.StepParams:
+def step_params(design: SatelliteDesign, step_s, policy="reserve") -> satellite.StepParams:
     """The design's numbers (and the battery policy) for :func:`twin.models.satellite.step`."""
-    bat, cmp_, bus, rad = design.battery, design.compute, design.bus, design.radiator
+    bat, cmp_, bus = design.battery, design.compute, design.bus
     return satellite.StepParams(
         float(step_s), float(bat.capacity_wh), float(bat.floor_wh),
         float(bus.power_conversion_efficiency), float(bat.charge_efficiency),
-        float(bat.discharge_efficiency), float(bus.housekeeping_w),
-        float(thermal.radiating_conductance_w_per_k4(rad.area_m2, rad.emissivity, rad.sides)),
+        float(bat.discharge_efficiency), float(design.housekeeping_total_w),
+        float(bus.payload_dcdc_efficiency),
+        float(bus.harness_resistance_ohm / bus.bus_voltage_v ** 2),
+        float(bus.heater_setpoint_c + ZERO_C_K), float(design.radiator.min_flow_fraction),
+        float(bus.min_operating_temp_c + ZERO_C_K),
+        float(bus.min_survival_temp_c + ZERO_C_K), float(design.radiating_w_per_k4),
         float(design.heat_capacity_j_per_k), float(cmp_.gpus), float(cmp_.gpu_power_w),
         float(cmp_.host_power_w_per_gpu), float(cmp_.min_power_fraction),
-        float(cmp_.max_gpu_temp_k), float(cmp_.thermal_resistance_k_per_w),
-        float(cmp_.idle_fraction), float(cmp_.dvfs_exponent), policy == "reserve")
+        float(cmp_.max_gpu_temp_k), float(design.gpu_path_resistance_k_per_w),
+        float(cmp_.idle_fraction), float(cmp_.throughput_exponent), policy == "reserve")
 
 
 def _pointing(design, sun_rsw):
@@ -291,6 +307,20 @@ def environment_series(design: SatelliteDesign, inputs: PhysicsInputs, compiled:
     return p_a, cell_c, q_env
 
 
+def survival_load_w(prm, environment_heat_w):
+    """Bus power that housekeeping and the loop's heaters need with the payload off [W]:
+    the heater term is the steady heat that holds the node at the setpoint with the radiator
+    turned down to ``f_min``, max(f_min (k T_set^4 - Q_env) - P_hk, 0), and the harness loss
+    is added
+    (:func:`twin.models.satellite.bus_draw_w`).  What the "reserve" policy keeps for an
+    eclipse."""
+    t2 = prm.heater_setpoint_k * prm.heater_setpoint_k
+    heater = np.maximum(prm.min_flow_fraction * (prm.radiating_w_per_k4 * t2 * t2
+                                                 - environment_heat_w)
+                        - prm.housekeeping_w, 0.0)
+    return satellite.bus_draw_w(prm.housekeeping_w + heater, prm.harness_per_w)
+
+
 def _hold_last_valid(x, valid):
     """``x`` with each invalid step replaced by the satellite's last valid value (step 0's
     value before the first valid step)."""
@@ -312,12 +342,13 @@ def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, initial_bat
         if np.any(~np.isfinite(energy)) or np.any(energy < 0) or np.any(energy > cap * (1 + 1e-9)):
             raise ValueError(f"initial_battery_wh must be within [0, {cap:g}] Wh")
     if initial_radiator_temp_k is None:
-        _, hk0, n0, p0, _ = satellite.control(
+        _, hk0, n0, p0, _, _ = satellite.control(
             p_array[:, 0], q_env[:, 0], valid[:, 0],
             0.0 if reserve is None else reserve[:, 0], energy, np.zeros(n_sat), 0.0, prm)
-        heat0 = q_env_first + hk0 + compute.payload_power_w(n0, p0, prm.gpu_power_w,
-                                                            prm.host_power_w_per_gpu)
+        heat0 = q_env_first + hk0 + compute.payload_power_w(
+            n0, p0, prm.gpu_power_w, prm.host_power_w_per_gpu) / prm.payload_dcdc_efficiency
         temp = thermal.steady_state_temp_k(heat0, prm.radiating_w_per_k4)
+        temp = np.where(valid[:, 0], np.maximum(temp, prm.heater_setpoint_k), temp)
     else:
         temp = _as_array("initial_radiator_temp_k", initial_radiator_temp_k, (n_sat,)).copy()
         if np.any(~np.isfinite(temp)) or np.any(temp <= 0):
@@ -355,7 +386,7 @@ def time_loop(prm, p_array, q_env, valid, reserve, energy, temp, out, compiled):
 
 
 def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_rsw, alt_km,
-                valid, step_s, policy="greedy", *, initial_battery_wh=None,
+                valid, step_s, policy="reserve", *, initial_battery_wh=None,
                 initial_radiator_temp_k=None, engine="auto", outputs=None) -> dict:
     """Power, battery, thermal and compute time series for a chunk of satellites.
 
@@ -381,10 +412,12 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         (steady state with Earth IR only).  No output is NaN.
     step_s : float
         Time step [s]; step k covers [t_k, t_k + step_s).
-    policy : {"greedy", "reserve"}
-        Battery use by the payload: "greedy" down to the depth-of-discharge floor;
-        "reserve" keeps the housekeeping energy of the rest of the current (or all of the
-        next) eclipse in the battery, looking ahead within the chunk.
+    policy : {"reserve", "greedy"}
+        Battery use by the payload: "reserve" (default) keeps the energy that housekeeping
+        and the loop's heaters need for the rest of the current (or all of the next) eclipse
+        in the battery, looking ahead within the chunk; "greedy" lets the payload draw down to
+        the depth-of-discharge floor, so housekeeping can lose power late in a long eclipse
+        (an option for studies, not a way to fly a satellite).
     initial_battery_wh : array_like, shape (n_sat,), optional
         Stored energy at t_0 [Wh]; default full.  Use the last ``battery_wh`` of the previous
         time chunk to continue a run.
@@ -426,7 +459,7 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
     prm = step_params(design, inputs.step_s, policy)
     reserve = None
     if policy == "reserve":
-        deficit = battery.housekeeping_deficit_wh(prm.housekeeping_w, p_array,
+        deficit = battery.housekeeping_deficit_wh(survival_load_w(prm, q_env), p_array,
                                                   prm.conversion_efficiency,
                                                   prm.discharge_efficiency, prm.step_s)
         reserve = battery.eclipse_reserve_wh(np.where(ok, deficit, 0.0), axis=1)

@@ -89,7 +89,8 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
              battery_wh, radiator_temp_k, load_power_w, curtailed_power_w, conversion_loss_w,
              battery_power_w, battery_loss_w, gpu_power_w, host_power_w, gpus_on,
              gpu_power_fraction, gpu_temp_c, throughput_gb300, throttled, thermal_limited,
-             dark):  # pragma: no cover - compiled
+             dark, heater_power_w, distribution_loss_w, cold,
+             frozen):  # pragma: no cover - compiled
     """The time loop of :func:`twin.run.stepper.run_physics` for every satellite of a chunk:
     :func:`twin.models.satellite.step` per satellite and step.
 
@@ -98,13 +99,13 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     eclipse reserve of the "reserve" policy (``prm.reserve_policy``), else a (0, 0) array.
     ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start.  ``prm`` is the
     :class:`~twin.models.satellite.StepParams`.  Outputs (n_sat, n_time) are filled in place:
-    float64, except ``gpus_on`` (int32) and the last three (bool).  When
-    ``radiator_temp_k`` is a (0, 0) array only the summary's outputs are written (see
+    float64, except ``gpus_on`` (int32) and the flags (bool).  When ``conversion_loss_w``
+    is a (0, 0) array only the summary's outputs are written (see
     :data:`twin.run.stepper.SUMMARY_VARIABLES`; the others may all be (0, 0)).
     """
     n_sat, n_t = array_power_w.shape
     use_reserve = prm.reserve_policy
-    every = radiator_temp_k.shape[0] > 0
+    every = conversion_loss_w.shape[0] > 0
     # Two satellites per pass over time (the second lane repeats the last satellite when their
     # number is odd, writing the same values twice).
     for a in range(0, n_sat, 2):
@@ -126,8 +127,12 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
                 throughput_gb300[i, k] = res[12]
                 throttled[i, k] = res[13]
                 dark[i, k] = not res[15]
+                radiator_temp_k[i, k] = res[1]
+                heater_power_w[i, k] = res[16]
+                cold[i, k] = res[18]
+                frozen[i, k] = res[19]
                 if every:
-                    radiator_temp_k[i, k] = res[1]
+                    distribution_loss_w[i, k] = res[17]
                     conversion_loss_w[i, k] = res[4]
                     battery_power_w[i, k] = res[5]
                     battery_loss_w[i, k] = res[6]

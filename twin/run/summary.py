@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from twin.models.constants import ZERO_C_K
 from twin.run import summary_kernel as kernels
 
 #: Dense throughput of one GB300-equivalent [PFLOPS] (NVIDIA, "Inside NVIDIA Blackwell
@@ -32,7 +33,8 @@ EQUATORIAL_DEG = 0.1
 PER_ORBIT_COLUMNS = [
     "sat", "orbit", "start", "end", "complete", "duration_min", "eclipse_min", "sunlit_fraction",
     "energy_generated_wh", "energy_used_wh", "energy_curtailed_wh", "min_battery_wh",
-    "max_gpu_temp_c", "throttled_min", "dark_min", "sustained_gb300",
+    "max_gpu_temp_c", "throttled_min", "dark_min", "sustained_gb300", "heater_wh",
+    "min_loop_temp_c", "cold_min", "frozen_min",
 ]
 
 
@@ -70,7 +72,8 @@ def per_orbit_arrays(step_s, segments, series) -> dict:
 
     ``segments`` from :func:`orbit_segments`; ``series`` (n, T) must hold
     ``sunlit_fraction``, ``array_power_w``, ``load_power_w``, ``curtailed_power_w``,
-    ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark`` and ``throughput_gb300``.
+    ``battery_wh``, ``gpu_temp_c``, ``throttled``, ``dark``, ``throughput_gb300``,
+    ``heater_power_w``, ``radiator_temp_k``, ``cold`` and ``frozen``.
     Returns the columns of :data:`PER_ORBIT_COLUMNS` with ``sat`` the satellite's index in
     the chunk and ``start_s`` / ``end_s`` [s from the run start] in place of ``start`` /
     ``end``; :func:`per_orbit_frame` labels them.  Integrals and extremes over all orbits of
@@ -100,6 +103,10 @@ def per_orbit_arrays(step_s, segments, series) -> dict:
         "throttled_min": integ(f("throttled")) / 60.0,
         "dark_min": integ(f("dark")) / 60.0,
         "sustained_gb300": integ(f("throughput_gb300")) / dur,
+        "heater_wh": integ(f("heater_power_w")) / 3600.0,
+        "min_loop_temp_c": ext(f("radiator_temp_k"), False) - ZERO_C_K,
+        "cold_min": integ(f("cold")) / 60.0,
+        "frozen_min": integ(f("frozen")) / 60.0,
     }
 
 
@@ -179,5 +186,9 @@ def constellation_summary(per_orbit: pd.DataFrame, n_sats: int, sunlit_mean: flo
         "energy_curtailed_mwh": float(po["energy_curtailed_wh"].sum() / 1e6),
         "throttled_hours": float(po["throttled_min"].sum() / 60.0),
         "dark_hours": float(po["dark_min"].sum() / 60.0),
+        "heater_kwh": float(po["heater_wh"].sum() / 1e3),
+        "min_loop_temp_c": float(po["min_loop_temp_c"].min()),
+        "cold_hours": float(po["cold_min"].sum() / 60.0),
+        "frozen_hours": float(po["frozen_min"].sum() / 60.0),
     }
     return out

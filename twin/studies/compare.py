@@ -32,7 +32,7 @@ DEFAULT_STEP = "120 s"
 def full_load_w(design) -> float:
     """Bus load with every GPU at rated power: housekeeping + N (GPU + host) [W]."""
     c = design.compute
-    return design.bus.housekeeping_w + c.gpus * (c.gpu_power_w + c.host_power_w_per_gpu)
+    return design.housekeeping_total_w + c.gpus * (c.gpu_power_w + c.host_power_w_per_gpu)
 
 
 def battery_needed_wh(design, eclipse_s) -> np.ndarray:
@@ -106,7 +106,7 @@ def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
 
 def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=None,
                       start=DEFAULT_START, duration=DEFAULT_DURATION, step=DEFAULT_STEP,
-                      policy="greedy", workers=None, progress=False, engine="local",
+                      policy="reserve", workers=None, progress=False, engine="local",
                       scheduler=None, propagator="sgp4") -> pd.DataFrame:
     """One design flown at several altitudes, side by side.
 
