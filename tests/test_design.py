@@ -21,7 +21,7 @@ def test_defaults_are_the_documented_satellite():
     assert d.heat_capacity_j_per_k == pytest.approx(250 * 5 * 900 + 1.0e6)
     # the booked housekeeping: 3.0 kW of bus items plus the two-axis array drives
     assert d.bus.housekeeping_base_w == pytest.approx(3000.0)
-    assert d.housekeeping_total_w == pytest.approx(3000.0 + d.solar.drive_power_w)
+    assert d.housekeeping_total_w == pytest.approx(3000.0 + d.solar.drive_power_booked_w)
 
 
 def test_default_radiator_rejects_full_load_in_the_hot_case():

@@ -26,8 +26,8 @@ def twin_cmd():
     return [str(TWIN)] if TWIN.exists() else [sys.executable, "-m", "twin"]
 
 
-COVERED = {"compare_altitudes.py", "export_timeseries.py", "from_tle.py", "dawn_dusk_650.toml",
-           "walker_550_53.toml", "million.toml"}
+COVERED = {"idealisations.py", "compare_altitudes.py", "export_timeseries.py", "from_tle.py",
+           "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml"}
 
 
 def test_every_example_is_covered():
@@ -156,3 +156,11 @@ def test_twin_run_million_summary_only(tmp_path):
     p = run(twin_cmd() + ["run", str(path), "--out", "results", "--quiet", "--summary-only"],
             tmp_path)
     check_run(p, tmp_path / "results", 64, files=("per_orbit.csv", "summary.json"))
+
+
+def test_idealisations(tmp_path):
+    """``--days 2``: every step of the table is printed, ideal first, today's defaults last."""
+    p = run([sys.executable, str(EXAMPLES / "idealisations.py"), "--days", "2"], tmp_path)
+    rows = [r for r in p.stdout.splitlines() if r.startswith("| ") and "GB300" not in r]
+    assert len(rows) == 11
+    assert rows[0].startswith("| ideal") and "today's defaults" in rows[-1]

@@ -226,7 +226,7 @@ def test_radiator_reaches_the_closed_form_equilibrium_with_constant_input():
     k = d.radiating_w_per_k4
     assert k == pytest.approx(d.radiator_fin_efficiency * thermal.radiating_conductance_w_per_k4(
         d.radiator.area_m2, d.radiator.emissivity, 2), rel=1e-12)
-    assert d.housekeeping_total_w == 30_000.0 + d.solar.drive_power_w
+    assert d.housekeeping_total_w == 30_000.0 + d.solar.drive_power_booked_w
     expected = ((q_env + d.housekeeping_total_w) / k) ** 0.25
     assert out["radiator_temp_k"][0, -1] == pytest.approx(expected, abs=1e-3)
     assert out["radiator_temp_k"][0, 0] < expected - 1.0     # it did warm up from 200 K

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from ephemeris.validation import field_choice, field_number
-from twin.models.power import POINTING_MODES
 from twin.models import thermal
+from twin.models.power import POINTING_MODES
 from twin.models.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
@@ -142,8 +142,13 @@ class SolarArray(_Part):
         Remaining power fraction after radiation displacement damage [1] (1 = beginning of
         life; :func:`twin.lifetime` sets it from the fluence it computes).
 
-    The drive mechanisms of the tracking modes are booked from :data:`ARRAY_DRIVES` (power
-    into housekeeping, mass into the mass model): see :attr:`drive_power_w`.
+    drive_power_w : float or None, default None
+        Average power of the array drive mechanisms [W], booked into housekeeping; None takes
+        the value for the pointing mode from :data:`ARRAY_DRIVES` (120 W sun-tracking, 60 W
+        single-axis, 0 body-fixed).
+    drive_mass_kg : float or None, default None
+        Mass of the drive mechanisms [kg], booked into the mass model; None takes it from
+        :data:`ARRAY_DRIVES` (160, 90, 0 kg).
     """
 
     area_m2: float = 440.0
@@ -164,6 +169,8 @@ class SolarArray(_Part):
     uv_darkening_loss: float = 0.02
     pointing_error_deg: float = 2.0
     radiation_factor: float = 1.0
+    drive_power_w: float | None = None
+    drive_mass_kg: float | None = None
 
     def __post_init__(self):
         _number(self, "area_m2", 0.0, lo_open=True, unit="m^2")
@@ -182,6 +189,10 @@ class SolarArray(_Part):
             _number(self, name, 0.0, 0.5)
         _number(self, "pointing_error_deg", 0.0, 45.0, unit="deg")
         _number(self, "radiation_factor", 0.0, 1.0, lo_open=True)
+        if self.drive_power_w is not None:
+            _number(self, "drive_power_w", 0.0, 1.0e5, unit="W")
+        if self.drive_mass_kg is not None:
+            _number(self, "drive_mass_kg", 0.0, 1.0e5, unit="kg")
         n = self.normal_rsw
         if isinstance(n, (str, bytes)) or not hasattr(n, "__len__") or len(n) != 3:
             raise TypeError(f"SolarArray.normal_rsw must be a sequence of 3 numbers, got {n!r}")
@@ -219,14 +230,18 @@ class SolarArray(_Part):
                 * (1.0 - self.uv_darkening_loss) * math.cos(math.radians(self.pointing_error_deg)))
 
     @property
-    def drive_power_w(self) -> float:
-        """Average power of the array drive mechanisms of this pointing mode [W]
-        (:data:`ARRAY_DRIVES`)."""
+    def drive_power_booked_w(self) -> float:
+        """Array drive power booked [W]: ``drive_power_w``, or :data:`ARRAY_DRIVES` for the
+        pointing mode."""
+        if self.drive_power_w is not None:
+            return float(self.drive_power_w)
         return ARRAY_DRIVES[self.pointing][0]
 
     @property
-    def drive_mass_kg(self) -> float:
-        """Mass of the array drive mechanisms of this pointing mode [kg] (:data:`ARRAY_DRIVES`)."""
+    def drive_mass_booked_kg(self) -> float:
+        """Array drive mass booked [kg]: ``drive_mass_kg``, or :data:`ARRAY_DRIVES`."""
+        if self.drive_mass_kg is not None:
+            return float(self.drive_mass_kg)
         return ARRAY_DRIVES[self.pointing][1]
 
 
@@ -630,35 +645,38 @@ _PARTS = {"solar": SolarArray, "battery": Battery, "radiator": Radiator,
 class SatelliteDesign:
     """One satellite: solar array, battery, radiator, compute payload and bus.
 
-    The defaults describe a plausible GB300 satellite sized like the public proposals
-    (64 GPUs, ~100 kW of compute, a 400 m^2 array), for a LEO orbit with eclipses.
+    The defaults describe a GB300 satellite as a spacecraft engineer would book it (64 GPUs,
+    ~115 kW of compute), sized for a LEO orbit with eclipses;
+    :func:`twin.studies.sizing.radiator_sizing` checks the thermal numbers and docs/models.md
+    section 7 walks through every one.
 
     Sizing arithmetic of the defaults
     ---------------------------------
-    Load at full power: 64 x (1,400 W GPU + 400 W host) = 115.2 kW payload + 2.0 kW
-    housekeeping = 117.2 kW on the bus.
+    Load at full power: 64 x (1,400 W GPU + 400 W host) = 115.2 kW payload, / 0.97 DC-DC =
+    118.8 kW on the bus, + 3.12 kW housekeeping (3.0 kW booked items + 0.12 kW array drives)
+    = 121.9 kW delivered; the harness at 300 V and 0.007 ohm adds 1.16 kW: 123.0 kW drawn.
 
-    Array (400 m^2, sun-tracking): 400 m^2 x 0.90 packing x 0.30 x 1,361 W/m^2 = 147.0 kW DC
-    at 28 C and 1 au.  In orbit the cells run hotter (radiative balance with alpha = 0.88,
-    eps = 0.80 + 0.85, plus Earth IR and albedo on the back): about 44 C with the Sun on the
-    horizon (e.g. dawn-dusk orbits) to 73 C with the Sun overhead at 550 km, i.e. -3.5 % to
-    -9.9 %: 141.9 to 132.5 kW DC, 134.8 to 125.9 kW on the bus at 95 % regulation (2.7 % less
-    at aphelion, early July).  That carries the 117.2 kW load in sunlight with 9-18 kW to spare
-    for recharging the battery.
+    Array (440 m^2, sun-tracking): 440 x 0.90 packing x 0.30 x 1,361 W/m^2 = 161.7 kW at 28 C
+    and 1 au; x 0.941 for wiring, mismatch, UV darkening and pointing error.  The cells run at
+    about 44 C with the Sun on the horizon (dawn-dusk) to 73 C with the Sun overhead at 550 km
+    (-3.5 % to -9.9 %): 146.8 to 137.0 kW DC, 139.4 to 130.2 kW on the bus at 95 %
+    regulation, which carries the 123.0 kW load in any LEO sunlight with 7-16 kW to recharge.
 
-    Radiator (150 m^2, two-sided, edge-on): at the GPU limit, 85 C - 0.03 K/W x 1,400 W = 43 C
-    = 316.15 K coolant, each m^2 of panel emits 2 x 0.90 x 5.670e-8 x 316.15^4 = 1,020 W.  The
-    hot case of an edge-on panel at 500 km is the Sun 12 deg above the horizon (s_r = 0.21),
-    where Earth IR and albedo on the near-nadir face add up to 188 W/m^2 (Earth IR alone with
-    a nadir face: 0.90 x 237 x 0.862 = 184 W/m^2), leaving 832 W/m^2 net: 117.2 kW / 832 =
-    141 m^2; 150 m^2 gives ~6 % margin and still suffices at 350 km (142 m^2 needed).
+    Radiator (250 m^2, two-sided, edge-on): with a GPU at its 85 C limit at full power, the
+    panel root is 85 - 0.03 x 1,400 - 10 K loop drop = 33 C (306.15 K); the fin efficiency there
+    is 0.89, so each m^2 emits 2 x 0.89 x 0.88 x sigma x 306.15^4 = 780 W/m^2.  In the hot case
+    at 650 km (Earth IR 265 W/m^2, albedo 0.38, perihelion Sun, worst Sun elevation 26 deg) it
+    absorbs 266 W/m^2, 50 of them from the back of the array: 514 W/m^2 net, 1.94 m^2 per kW;
+    the 121.9 kW that reach the loop need 237 m^2, and 250 m^2 leaves 5.5 % margin.
 
-    Battery (64 kWh, 30 % DoD): 19.2 kWh usable x 0.97 = 18.6 kWh to the bus, which carries
-    housekeeping plus a quarter of the payload, 2.0 + 0.25 x 115.2 = 30.8 kW, through a 36 min
-    (0.6 h) eclipse, the longest at 400-550 km.  Cell mass 64 kWh / 200 Wh/kg = 320 kg.
+    Battery (68 kWh, 30 % DoD): 20.4 kWh usable x 0.97 = 19.8 kWh to the bus, which carries
+    housekeeping plus a quarter of the payload, 3.1 + 0.25 x 118.8 = 32.8 kW, through a 36 min
+    (0.6 h) eclipse, the longest at 400-550 km.  Cell mass 68 kWh / 200 Wh/kg = 340 kg.  In
+    the cold case (eclipse, payload off, radiator turned down to 10 %) the loop heaters draw
+    about 7.8 kW on top of housekeeping.
 
-    Thermal mass: 150 m^2 x 5 kg/m^2 x 900 J/(kg K) = 0.675 MJ/K panel + 1.0 MJ/K payload and
-    coolant = 1.675 MJ/K, a time constant of ~15 min at full load.
+    Thermal mass: 250 m^2 x 5 kg/m^2 x 900 J/(kg K) = 1.125 MJ/K panel + 1.0 MJ/K payload and
+    coolant = 2.125 MJ/K, a time constant of ~14 min at full load.
     """
 
     solar: SolarArray = field(default_factory=SolarArray)
@@ -678,7 +696,8 @@ class SatelliteDesign:
     def housekeeping_total_w(self) -> float:
         """Housekeeping load on the bus [W]: the bus's booked items (or its
         ``housekeeping_w`` override) + the array drive + average propulsion power."""
-        return self.bus.housekeeping_base_w + self.solar.drive_power_w + self.bus.propulsion_w
+        return self.bus.housekeeping_base_w + self.solar.drive_power_booked_w \
+            + self.bus.propulsion_w
 
     @property
     def gpu_path_resistance_k_per_w(self) -> float:

@@ -411,9 +411,9 @@ def fin_efficiency(half_width_m, thickness_m, conductivity_w_per_m_k, emissivity
         \eta = rac{	anh(mL)}{mL},\qquad m = \sqrt{rac{n\,4arepsilon\sigma T_b^3}{k\,t}}
 
     with n the number of radiating faces.  The radiator then emits eta x eps sigma A T_b^4
-    per face.  Linearisation overstates eta by about 1-2 % for eta > 0.8 compared with the
-    exact non-linear radiating fin (Chang and Lieblein's solutions), i.e. it is accurate to
-    the precision the design inputs have.
+    per face.  For eta > 0.8 linearisation agrees with the exact non-linear radiating fin to
+    within 2 % (``tests/test_realistic.py`` solves it with scipy's ``solve_bvp``: 0.1-1 % for
+    the default panel), the precision the design inputs have.
 
     Parameters
     ----------

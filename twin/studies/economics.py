@@ -37,14 +37,19 @@ class MassModel:
       drops the rack steel but adds radiation shielding and its share of the coolant loop.
     * ``structure_fraction`` = 0.25: structure, avionics, propulsion and harness as a share of
       dry mass (Wertz & Larson, Space Mission Analysis and Design, Table 10-9: 20-30 %).
+    * ``laser_terminals_kg`` = 60: four optical inter-satellite terminals of ~15 kg
+      (Tesat SCOT80 and Mynaric CONDOR Mk3 class LEO terminals); their power is
+      ``Bus.laser_terminals_w``.
+    * the array drive mechanisms: ``SolarArray.drive_mass_booked_kg`` (by pointing mode).
     """
 
     array_w_per_kg: float = 150.0
     compute_kg_per_gpu: float = 20.0
     structure_fraction: float = 0.25
+    laser_terminals_kg: float = 60.0
 
     def __post_init__(self):
-        _check_positive(self)
+        _check_positive(self, allow_zero={"laser_terminals_kg"})
         if self.structure_fraction >= 1:
             raise ValueError(f"MassModel.structure_fraction={self.structure_fraction!r} is out "
                              "of range; allowed: (0, 1)")
@@ -99,15 +104,19 @@ def array_rating_w(design) -> float:
 
 
 def satellite_mass_kg(design, mass: MassModel = MassModel()) -> dict:
-    """Mass breakdown of one satellite [kg]: array, radiator, battery, compute, structure.
+    """Mass breakdown of one satellite [kg]: array, array drives, radiator, battery, compute,
+    laser terminals, structure.
 
-    m_dry = (m_array + m_radiator + m_battery + m_compute) / (1 - structure_fraction).
+    m_dry = (m_array + m_drives + m_radiator + m_battery + m_compute + m_terminals)
+    / (1 - structure_fraction).
     """
     parts = {
         "array_kg": array_rating_w(design) / mass.array_w_per_kg,
+        "array_drive_kg": design.solar.drive_mass_booked_kg,
         "radiator_kg": design.radiator.mass_kg,
         "battery_kg": design.battery.mass_kg,
         "compute_kg": design.compute.gpus * mass.compute_kg_per_gpu,
+        "laser_terminals_kg": mass.laser_terminals_kg,
     }
     payload = sum(parts.values())
     total = payload / (1.0 - mass.structure_fraction)
