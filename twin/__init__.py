@@ -25,7 +25,9 @@ from twin.scenario import Scenario
 from twin.studies import economics
 from twin.studies.claims import claims
 from twin.studies.compare import compare, compare_altitudes
+from twin.studies.realism import realism_table
 from twin.studies.seasons import eclipse_season
+from twin.studies.sizing import radiator_sizing
 
 __version__ = "0.1.0"
 
@@ -97,5 +99,6 @@ __all__ = [
     "Constellation", "Shell", "SatelliteDesign", "SolarArray", "Battery", "Radiator",
     "ComputePayload", "Bus", "geometry", "simulate", "SimulationResult", "eclipse_events",
     "eclipse_season", "compare_altitudes", "compare", "Scenario", "PropagationError",
-    "PropagationWarning", "claims", "economics", "ground", "__version__",
+    "PropagationWarning", "claims", "economics", "ground", "radiator_sizing", "realism_table",
+    "__version__",
 ]
