@@ -92,3 +92,31 @@ def test_eclipse_reserve_matches_brute_force_on_any_axis(values):
     np.testing.assert_allclose(battery.eclipse_reserve_wh(two.T, axis=0),
                                np.stack([_reserve_brute_force(d),
                                          _reserve_brute_force(d[::-1])]).T)
+
+
+def test_recharge_horizon_counts_the_steps_to_the_next_run():
+    d = np.array([[0, 0, 1, 1, 0, 0, 0, 2, 0, 0.0]])
+    got = battery.recharge_horizon_s(d, 60.0)
+    # brute force: steps from k to the next index with d > 0 (1 step inside a run); past the
+    # last run, to the end of the chunk and one more step
+    want = []
+    for k in range(d.shape[1]):
+        if d[0, k] > 0:
+            want.append(60.0)
+            continue
+        nxt = [j for j in range(k, d.shape[1]) if d[0, j] > 0]
+        want.append(60.0 * (nxt[0] - k if nxt else d.shape[1] - k + 10))
+    np.testing.assert_allclose(got[0, :8], want[:8])
+    assert np.all(got[0, 8:] >= 60.0 * 10)
+    np.testing.assert_allclose(battery.recharge_horizon_s(d.T, 60.0, axis=0), got.T)
+
+
+def test_reserve_power_spreads_a_shortfall_over_the_horizon():
+    # above the raised floor: the surplus within the step; below: the recharge over the horizon
+    assert battery.reserve_power_w(110.0, 100.0, 60.0, 600.0, 0.9, 0.95) \
+        == pytest.approx(0.95 * 10.0 * 3600 / 60.0)
+    assert battery.reserve_power_w(90.0, 100.0, 60.0, 600.0, 0.9, 0.95) \
+        == pytest.approx(-10.0 * 3600 / (0.9 * 600.0))
+    # with a one-step horizon it is available_power_w
+    assert battery.reserve_power_w(90.0, 100.0, 60.0, 60.0, 0.9, 0.95) \
+        == pytest.approx(battery.available_power_w(90.0, 100.0, 60.0, 0.9, 0.95))

@@ -168,10 +168,10 @@ def test_default_design_runs_full_compute_in_sunlight_at_550_km():
     out = run_physics(d, **inp, policy="greedy")
     lit = inp["sunlit_fraction"] == 1.0
     assert np.all(out["throughput_gb300"][lit] == 64)
-    # the reserve policy first puts back the eclipse reserve after each eclipse (a few
-    # minutes of the array going to the battery), then runs every GPU
+    # the reserve policy puts back the eclipse reserve over the sunlit arc, so the GPUs keep
+    # running right after an eclipse (no step with the whole array sent to the battery)
     reserve = run_physics(d, **inp)["throughput_gb300"][lit]
-    assert 0.9 < np.mean(reserve == 64) < 1.0
+    assert reserve.min() > 48 and np.mean(reserve == 64) > 0.9
     assert np.all(out["gpu_temp_c"] <= 85.0 + 1e-6)
     assert np.nanmax(out["gpu_temp_c"][lit]) > 60.0
 

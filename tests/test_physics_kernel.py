@@ -180,9 +180,10 @@ def test_engine_argument(monkeypatch):
 
 # --- each compiled model against its own uncompiled source ---------------------------------------
 @fastmath.kernel(cache=False)
-def _map_step(p_a, q_env, valid, reserve, energy, temp, prm, out):  # pragma: no cover
+def _map_step(p_a, q_env, valid, reserve, horizon, energy, temp, prm, out):  # pragma: no cover
     for i in range(p_a.shape[0]):
-        r = satellite.step(p_a[i], q_env[i], valid[i], reserve[i], energy[i], temp[i], prm)
+        r = satellite.step(p_a[i], q_env[i], valid[i], reserve[i], horizon[i], energy[i],
+                           temp[i], prm)
         out[i, 0], out[i, 1], out[i, 2], out[i, 3] = r[0], r[1], r[2], r[3]
         out[i, 4], out[i, 5], out[i, 6], out[i, 7] = r[4], r[5], r[6], r[7]
         out[i, 8], out[i, 9], out[i, 10], out[i, 11] = r[8], r[9], r[10], r[11]
@@ -213,8 +214,9 @@ def test_compiled_step_equals_its_numpy_source(name, policy):
     energy = rng.uniform(0, 1.0, n) * prm.capacity_wh
     temp = rng.uniform(230, 345, n)
     got = np.empty((n, 20))
-    _map_step(p_a, q_env, valid, reserve, energy, temp, prm, got)
-    ref = satellite.step(p_a, q_env, valid, reserve, energy, temp, prm)
+    horizon = rng.uniform(60.0, 4000.0, n)
+    _map_step(p_a, q_env, valid, reserve, horizon, energy, temp, prm, got)
+    ref = satellite.step(p_a, q_env, valid, reserve, horizon, energy, temp, prm)
     for j, value in enumerate(ref):
         np.testing.assert_allclose(got[:, j], np.asarray(value, float) + 0 * p_a, rtol=1e-12,
                                    atol=1e-9, err_msg=str(j))

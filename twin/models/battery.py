@@ -91,6 +91,43 @@ def available_power_w(energy_wh, floor_wh, step_s, charge_efficiency, discharge_
 
 
 @model
+def reserve_power_w(energy_wh, floor_wh, step_s, horizon_s, charge_efficiency,
+                    discharge_efficiency):
+    """Bus-side power the battery may give the payload under the "reserve" policy [W].
+
+    Above the raised floor (the DoD floor plus the eclipse reserve) it is the whole surplus
+    within the step, eta_dis (E - E_floor) / dt; below it, it is negative: the bus power that
+    recharges the shortfall by the start of the next eclipse, -(E_floor - E) / (eta_ch t_h),
+    with t_h the time until that eclipse (:func:`recharge_horizon_s`, at least one step).
+    Spreading the recharge over the sunlit arc keeps the GPUs running right after an eclipse
+    instead of sending the whole array to the battery for a step or two.
+
+    Parameters
+    ----------
+    energy_wh : array_like
+        Stored energy at the start of the step [Wh].
+    floor_wh : array_like
+        Raised floor [Wh].
+    step_s : float
+        Time step [s].
+    horizon_s : array_like
+        Time to recharge a shortfall in [s], >= ``step_s``.
+    charge_efficiency, discharge_efficiency : float
+        Bus-to-storage and storage-to-bus efficiencies [1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Power [W] (negative: power the battery must receive).
+    """
+    x = (asfloat(energy_wh) - floor_wh) * S_PER_H
+    if any_true(x <= 0.0):
+        return where(x > 0.0, discharge_efficiency * x / step_s,
+                     x / (charge_efficiency * horizon_s))
+    return discharge_efficiency * x / step_s
+
+
+@model
 def bus_flows(demand_w, array_power_w, energy_wh, capacity_wh, step_s, conversion_efficiency,
              charge_efficiency, discharge_efficiency):
     """One step of the power bus: serve ``demand_w`` from the array first, charge the battery
@@ -201,6 +238,46 @@ def reserve_rows(deficit_wh, out):  # pragma: no cover - compiled
             out[i, k] = max(total - d, 0.0)
             d_next = d
     return out
+
+
+@kernel
+def horizon_rows(deficit_wh, step_s, out):  # pragma: no cover - compiled
+    """:func:`recharge_horizon_s` of each row of ``deficit_wh`` (n, T), into ``out`` (n, T)."""
+    n, n_t = deficit_wh.shape
+    for i in range(n):
+        steps = float(n_t)                    # no run ahead: the rest of the chunk and more
+        for k in range(n_t - 1, -1, -1):
+            if deficit_wh[i, k] > 0.0:
+                steps = 0.0                   # in a run: the reserve is due now
+            else:
+                steps = steps + 1.0
+            out[i, k] = max(steps, 1.0) * step_s
+    return out
+
+
+def recharge_horizon_s(deficit_wh, step_s, axis=-1):
+    """Time from the start of each step to the start of the next run of deficit steps (the
+    next eclipse), at least one step [s]; one step inside a run.  Past the last run of the
+    chunk it counts on to the chunk's end and beyond (no reserve is due there).
+
+    Parameters
+    ----------
+    deficit_wh : array_like
+        Energy needed from storage per step, d [Wh] (runs of d > 0 are eclipses).
+    step_s : float
+        Time step [s].
+    axis : int, default -1
+        Time axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Horizon [s], same shape as ``deficit_wh``.
+    """
+    d = np.moveaxis(np.asarray(deficit_wh, dtype=float), axis, -1)
+    rows = np.ascontiguousarray(d.reshape(-1, d.shape[-1]) if d.ndim else d.reshape(1, 1))
+    out = horizon_rows(rows, float(step_s), np.empty_like(rows))
+    return np.moveaxis(out.reshape(d.shape), -1, axis)
 
 
 def eclipse_reserve_wh(deficit_wh, axis=-1):

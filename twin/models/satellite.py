@@ -171,7 +171,7 @@ def deliverable_w(bus_w, harness_per_w):
 
 
 @model
-def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k,
+def control(array_power_w, environment_heat_w, valid, reserve_wh, horizon_s, energy_wh, temp_k,
             heat_capacity_j_per_k, prm):
     """The controller's decision for one step, from the state at its start.
 
@@ -188,6 +188,10 @@ def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, tem
         Whether the orbit state is valid.
     reserve_wh : array_like or float
         Eclipse reserve held above the DoD floor [Wh] (read only when
+        ``prm.reserve_policy``).
+    horizon_s : array_like or float
+        Time until the next eclipse [s], over which a shortfall of the reserve is recharged
+        (:func:`twin.models.battery.recharge_horizon_s`; read only when
         ``prm.reserve_policy``).
     energy_wh : array_like
         Stored energy at the start of the step [Wh].
@@ -217,8 +221,9 @@ def control(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, tem
     hk_ok = valid & (survival >= prm.housekeeping_w * (1.0 - battery.HK_TOLERANCE))
     payload_room = survival
     if prm.reserve_policy:              # the payload leaves the eclipse reserve in the battery
-        avail = battery.available_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
-                                          prm.charge_efficiency, prm.discharge_efficiency)
+        avail = battery.reserve_power_w(energy_wh, prm.floor_wh + reserve_wh, prm.step_s,
+                                        horizon_s, prm.charge_efficiency,
+                                        prm.discharge_efficiency)
         payload_room = deliverable_w(bus_from_array + avail, prm.harness_per_w)
     budget = where(hk_ok, maximum(payload_room - prm.housekeeping_w, 0.0), 0.0) \
         * prm.payload_dcdc_efficiency
@@ -289,7 +294,8 @@ def cold_control(temp_k, environment_heat_w, internal_heat_w, room_w, valid, prm
 
 
 @model
-def step(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k, prm):
+def step(array_power_w, environment_heat_w, valid, reserve_wh, horizon_s, energy_wh, temp_k,
+         prm):
     """One time step of one satellite (or of arrays of them): :func:`control`, the heaters,
     the bus dispatch and the radiator update (with the radiator turned down and heaters on
     when the loop runs cold, :func:`cold_control`).
@@ -313,7 +319,7 @@ def step(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k
         plates); the harness loss is not.
     """
     hk_ok, hk, n_on, frac, limited, survival = control(
-        array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k,
+        array_power_w, environment_heat_w, valid, reserve_wh, horizon_s, energy_wh, temp_k,
         prm.heat_capacity_j_per_k, prm)
     gpu_w = n_on * frac * prm.gpu_power_w
     host_w = n_on * prm.host_power_w_per_gpu

@@ -329,7 +329,7 @@ def _hold_last_valid(x, valid):
     return np.take_along_axis(x, last, axis=1)
 
 
-def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, initial_battery_wh,
+def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, horizon, initial_battery_wh,
                    initial_radiator_temp_k):
     """Battery energy [Wh] and radiator temperature [K] at t_0: full and the steady state of
     the first step's decision, unless given."""
@@ -344,7 +344,8 @@ def _initial_state(prm, p_array, q_env, q_env_first, valid, reserve, initial_bat
     if initial_radiator_temp_k is None:
         _, hk0, n0, p0, _, _ = satellite.control(
             p_array[:, 0], q_env[:, 0], valid[:, 0],
-            0.0 if reserve is None else reserve[:, 0], energy, np.zeros(n_sat), 0.0, prm)
+            0.0 if reserve is None else reserve[:, 0],
+            prm.step_s if horizon is None else horizon[:, 0], energy, np.zeros(n_sat), 0.0, prm)
         heat0 = q_env_first + hk0 + compute.payload_power_w(
             n0, p0, prm.gpu_power_w, prm.host_power_w_per_gpu) / prm.payload_dcdc_efficiency
         temp = thermal.steady_state_temp_k(heat0, prm.radiating_w_per_k4)
@@ -365,18 +366,21 @@ def _allocate_outputs(shape, wanted, compiled):
             for name in ("battery_wh", "radiator_temp_k") + STEP_OUTPUTS}
 
 
-def time_loop(prm, p_array, q_env, valid, reserve, energy, temp, out, compiled):
+def time_loop(prm, p_array, q_env, valid, reserve, horizon, energy, temp, out, compiled):
     """Step every satellite through time (:func:`twin.models.satellite.step`), filling ``out``
     (see :func:`_allocate_outputs`); ``energy`` and ``temp`` (n_sat,) are the state at t_0."""
     if compiled:
         stepper_kernel.run_loop(
             p_array, q_env, valid, np.zeros((0, 0)) if reserve is None else reserve,
+            np.zeros((0, 0)) if horizon is None else horizon,
             np.ascontiguousarray(energy, dtype=float), np.ascontiguousarray(temp, dtype=float),
             prm, out["battery_wh"], out["radiator_temp_k"], *(out[k] for k in STEP_OUTPUTS))
         return out
     for k in range(p_array.shape[1]):
         res = satellite.step(p_array[:, k], q_env[:, k], valid[:, k],
-                             0.0 if reserve is None else reserve[:, k], energy, temp, prm)
+                             0.0 if reserve is None else reserve[:, k],
+                             prm.step_s if horizon is None else horizon[:, k], energy, temp,
+                             prm)
         energy, temp = res[0], res[1]
         out["battery_wh"][:, k] = energy
         out["radiator_temp_k"][:, k] = temp
@@ -457,16 +461,18 @@ def run_physics(design: SatelliteDesign, sunlit_fraction, sun_distance_au, sun_r
         q_env[~ok] = 0.0
         cell_t = _hold_last_valid(cell_t, ok)
     prm = step_params(design, inputs.step_s, policy)
-    reserve = None
+    reserve = horizon = None
     if policy == "reserve":
         deficit = battery.housekeeping_deficit_wh(survival_load_w(prm, q_env), p_array,
                                                   prm.conversion_efficiency,
                                                   prm.discharge_efficiency, prm.step_s)
-        reserve = battery.eclipse_reserve_wh(np.where(ok, deficit, 0.0), axis=1)
-    energy, temp = _initial_state(prm, p_array, q_env, q_env_first, ok, reserve,
+        deficit = np.where(ok, deficit, 0.0)
+        reserve = battery.eclipse_reserve_wh(deficit, axis=1)
+        horizon = battery.recharge_horizon_s(deficit, prm.step_s, axis=1)
+    energy, temp = _initial_state(prm, p_array, q_env, q_env_first, ok, reserve, horizon,
                                   initial_battery_wh, initial_radiator_temp_k)
     out = _allocate_outputs(p_array.shape, wanted, compiled)
-    time_loop(prm, p_array, q_env, ok, reserve, energy, temp, out, compiled)
+    time_loop(prm, p_array, q_env, ok, reserve, horizon, energy, temp, out, compiled)
     out.update(array_power_w=p_array, environment_heat_w=q_env, cell_temp_c=cell_t)
     return {name: out[name] for name in VARIABLE_ATTRS if name in wanted}
 

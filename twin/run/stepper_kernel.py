@@ -85,7 +85,8 @@ def environment_rows(sunlit, sun_rsw, alt_km, solar_w_m2, cos_incidence, normal_
 # The time loop
 # ------------------------------------------------------------------------------------------
 @kernel
-def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, temp_k, prm,
+def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, horizon_s, energy_wh, temp_k,
+             prm,
              battery_wh, radiator_temp_k, load_power_w, curtailed_power_w, conversion_loss_w,
              battery_power_w, battery_loss_w, gpu_power_w, host_power_w, gpus_on,
              gpu_power_fraction, gpu_temp_c, throughput_gb300, throttled, thermal_limited,
@@ -95,8 +96,9 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
     :func:`twin.models.satellite.step` per satellite and step.
 
     Arrays are satellite-major (n_sat, n_time) and C-contiguous, so each satellite's series is
-    read and written contiguously and its state stays in registers.  ``reserve_wh`` is the
-    eclipse reserve of the "reserve" policy (``prm.reserve_policy``), else a (0, 0) array.
+    read and written contiguously and its state stays in registers.  ``reserve_wh`` and
+    ``horizon_s`` are the eclipse reserve and recharge horizon of the "reserve" policy
+    (``prm.reserve_policy``), else (0, 0) arrays.
     ``energy_wh`` and ``temp_k`` (n_sat,) hold the state at the start.  ``prm`` is the
     :class:`~twin.models.satellite.StepParams`.  Outputs (n_sat, n_time) are filled in place:
     float64, except ``gpus_on`` (int32) and the flags (bool).  When ``conversion_loss_w``
@@ -114,9 +116,11 @@ def run_loop(array_power_w, environment_heat_w, valid, reserve_wh, energy_wh, te
         eb, tb = energy_wh[b], temp_k[b]
         for k in range(n_t):
             ra = step(array_power_w[a, k], environment_heat_w[a, k], valid[a, k],
-                      reserve_wh[a, k] if use_reserve else 0.0, ea, ta, prm)
+                      reserve_wh[a, k] if use_reserve else 0.0,
+                      horizon_s[a, k] if use_reserve else prm.step_s, ea, ta, prm)
             rb = step(array_power_w[b, k], environment_heat_w[b, k], valid[b, k],
-                      reserve_wh[b, k] if use_reserve else 0.0, eb, tb, prm)
+                      reserve_wh[b, k] if use_reserve else 0.0,
+                      horizon_s[b, k] if use_reserve else prm.step_s, eb, tb, prm)
             ea, ta = ra[0], ra[1]
             eb, tb = rb[0], rb[1]
             for i, res in ((a, ra), (b, rb)):           # the step's values, in STEP_OUTPUTS
