@@ -63,7 +63,8 @@ def test_default_battery_carries_housekeeping_and_a_quarter_of_compute_through_3
 
 
 @pytest.mark.parametrize("cls, field, value, needle", [
-    (SolarArray, "area_m2", -3.0, "SolarArray.area_m2=-3.0 is out of range; allowed: > 0 m^2"),
+    (SolarArray, "area_m2", -3.0,
+     "SolarArray.area_m2=-3.0 is out of range; allowed: (0, 1e+06] m^2"),
     (SolarArray, "area_m2", 0.0, "SolarArray.area_m2=0.0"),
     (SolarArray, "efficiency", 0.0, "SolarArray.efficiency=0.0 is out of range; allowed: (0, 1)"),
     (SolarArray, "efficiency", 1.0, "SolarArray.efficiency=1.0"),
@@ -72,13 +73,14 @@ def test_default_battery_carries_housekeeping_and_a_quarter_of_compute_through_3
     (Radiator, "emissivity", 1.1, "Radiator.emissivity=1.1 is out of range; allowed: (0, 1]"),
     (Radiator, "emissivity", 0.0, "Radiator.emissivity=0.0"),
     (Radiator, "area_m2", -1.0, "Radiator.area_m2=-1.0"),
-    (ComputePayload, "gpus", -1, "ComputePayload.gpus=-1 is out of range; allowed: >= 0"),
+    (ComputePayload, "gpus", -1, "ComputePayload.gpus=-1 is out of range; allowed: [0, 1000000]"),
     (ComputePayload, "gpu_power_w", 0.0, "ComputePayload.gpu_power_w=0.0"),
     (ComputePayload, "min_power_fraction", 0.05, "ComputePayload.min_power_fraction=0.05"),
     (Battery, "max_depth_of_discharge", 0.0,
      "Battery.max_depth_of_discharge=0.0 is out of range; allowed: (0, 1]"),
     (Battery, "max_depth_of_discharge", 1.5, "Battery.max_depth_of_discharge=1.5"),
-    (Battery, "capacity_wh", -1.0, "Battery.capacity_wh=-1.0 is out of range; allowed: >= 0 Wh"),
+    (Battery, "capacity_wh", -1.0,
+     "Battery.capacity_wh=-1.0 is out of range; allowed: [0, 1e+09] Wh"),
     (Bus, "power_conversion_efficiency", 1.5, "Bus.power_conversion_efficiency=1.5"),
     (Bus, "housekeeping_w", -5.0, "Bus.housekeeping_w=-5.0"),
 ])

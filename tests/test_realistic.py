@@ -239,3 +239,22 @@ def test_sizing_moves_the_right_way_and_refuses_bad_input():
         radiator_sizing(d, -5.0)
     with pytest.raises(TypeError, match="SatelliteDesign"):
         radiator_sizing({})
+
+
+@pytest.mark.parametrize("build, needle", [
+    (lambda: SolarArray(area_m2=1e308), "SolarArray.area_m2=1e+308"),
+    (lambda: Radiator(area_m2=1e-308), "Radiator.area_m2=1e-308"),
+    (lambda: Radiator(area_m2=1e308), "Radiator.area_m2=1e+308"),
+    (lambda: Bus(heat_capacity_j_per_k=1e308), "Bus.heat_capacity_j_per_k=1e+308"),
+    (lambda: Radiator(specific_heat_j_per_kg_k=1e308), "Radiator.specific_heat_j_per_kg_k"),
+    (lambda: ComputePayload(gpus=10**9), "ComputePayload.gpus=1000000000"),
+])
+def test_values_that_would_overflow_the_physics_are_refused(build, needle):
+    with pytest.raises(ValueError, match="out of range") as e:
+        build()
+    assert needle in str(e.value)
+
+
+def test_huge_normal_components_are_normalised_without_overflow():
+    n = SolarArray(pointing="body-fixed", normal_rsw=(1e308, 1e308, 1e308)).normal_rsw
+    assert np.allclose(n, 3 ** -0.5) and np.all(np.isfinite(n))

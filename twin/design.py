@@ -173,7 +173,7 @@ class SolarArray(_Part):
     drive_mass_kg: float | None = None
 
     def __post_init__(self):
-        _number(self, "area_m2", 0.0, lo_open=True, unit="m^2")
+        _number(self, "area_m2", 0.0, 1.0e6, lo_open=True, unit="m^2")
         _number(self, "efficiency", 0.0, 1.0, lo_open=True, hi_open=True)
         _number(self, "temp_coeff_per_k", -0.02, 0.0, unit="1/K")
         _number(self, "reference_temp_c", -150.0, 150.0, unit="degC")
@@ -205,11 +205,12 @@ class SolarArray(_Part):
                 raise ValueError(f"SolarArray.normal_rsw[{i}]={c!r} is out of range; "
                                  "allowed: finite")
             comps.append(float(c))
-        norm = math.sqrt(sum(c * c for c in comps))
-        if norm == 0.0:
+        big = max(abs(c) for c in comps)          # scaled: 1e308 components must not overflow
+        if big == 0.0:
             raise ValueError(f"SolarArray.normal_rsw={tuple(n)!r} is out of range; allowed: a "
                              "non-zero 3-vector (radial, along-track, orbit normal)")
-        object.__setattr__(self, "normal_rsw", tuple(c / norm for c in comps))
+        norm = math.sqrt(sum((c / big) ** 2 for c in comps))
+        object.__setattr__(self, "normal_rsw", tuple(c / big / norm for c in comps))
         if self.packing_factor * self.efficiency >= self.absorptivity:
             raise ValueError(
                 f"SolarArray.absorptivity={self.absorptivity!r} is out of range; allowed: > "
@@ -282,11 +283,11 @@ class Battery(_Part):
     specific_energy_wh_per_kg: float = 200.0
 
     def __post_init__(self):
-        _number(self, "capacity_wh", 0.0, unit="Wh")
+        _number(self, "capacity_wh", 0.0, 1.0e9, unit="Wh")
         _number(self, "max_depth_of_discharge", 0.0, 1.0, lo_open=True)
         _number(self, "charge_efficiency", 0.0, 1.0, lo_open=True)
         _number(self, "discharge_efficiency", 0.0, 1.0, lo_open=True)
-        _number(self, "specific_energy_wh_per_kg", 0.0, lo_open=True, unit="Wh/kg")
+        _number(self, "specific_energy_wh_per_kg", 0.0, 1000.0, lo_open=True, unit="Wh/kg")
 
     @property
     def floor_wh(self) -> float:
@@ -386,13 +387,13 @@ class Radiator(_Part):
     min_flow_fraction: float = 0.10
 
     def __post_init__(self):
-        _number(self, "area_m2", 0.0, lo_open=True, unit="m^2")
+        _number(self, "area_m2", 0.01, 1.0e6, unit="m^2")
         _number(self, "emissivity", 0.0, 1.0, lo_open=True)
         _number(self, "absorptivity", 0.0, 1.0)
         _flag(self, "two_sided")
         _choice(self, "orientation", RADIATOR_ORIENTATIONS)
-        _number(self, "areal_mass_kg_per_m2", 0.0, unit="kg/m^2")
-        _number(self, "specific_heat_j_per_kg_k", 0.0, unit="J/(kg K)")
+        _number(self, "areal_mass_kg_per_m2", 0.0, 100.0, unit="kg/m^2")
+        _number(self, "specific_heat_j_per_kg_k", 0.0, 1.0e4, unit="J/(kg K)")
         _number(self, "fin_half_width_m", 0.0, 2.0, unit="m")
         _number(self, "fin_thickness_m", 1e-5, 0.05, unit="m")
         _number(self, "fin_conductivity_w_per_m_k", 1.0, 5000.0, unit="W/(m K)")
@@ -472,9 +473,9 @@ class ComputePayload(_Part):
     throughput_curve: str = "dvfs"
 
     def __post_init__(self):
-        _count(self, "gpus", 0)
-        _number(self, "gpu_power_w", 0.0, lo_open=True, unit="W")
-        _number(self, "host_power_w_per_gpu", 0.0, unit="W")
+        _count(self, "gpus", 0, 1_000_000)
+        _number(self, "gpu_power_w", 0.0, 1.0e5, lo_open=True, unit="W")
+        _number(self, "host_power_w_per_gpu", 0.0, 1.0e5, unit="W")
         _number(self, "idle_fraction", 0.0, 1.0, hi_open=True)
         _number(self, "min_power_fraction", self.idle_fraction, 1.0, lo_open=True,
                 unit=f"(above idle_fraction={self.idle_fraction:g})")
