@@ -274,10 +274,7 @@ def recharge_horizon_s(deficit_wh, step_s, axis=-1):
     numpy.ndarray
         Horizon [s], same shape as ``deficit_wh``.
     """
-    d = np.moveaxis(np.asarray(deficit_wh, dtype=float), axis, -1)
-    rows = np.ascontiguousarray(d.reshape(-1, d.shape[-1]) if d.ndim else d.reshape(1, 1))
-    out = horizon_rows(rows, float(step_s), np.empty_like(rows))
-    return np.moveaxis(out.reshape(d.shape), -1, axis)
+    return _by_rows(deficit_wh, axis, lambda rows, out: horizon_rows(rows, float(step_s), out))
 
 
 def eclipse_reserve_wh(deficit_wh, axis=-1):
@@ -303,7 +300,13 @@ def eclipse_reserve_wh(deficit_wh, axis=-1):
     numpy.ndarray
         Reserve [Wh], same shape as ``deficit_wh``.
     """
+    return _by_rows(deficit_wh, axis, reserve_rows)
+
+
+def _by_rows(deficit_wh, axis, row_kernel):
+    """Apply a kernel ``row_kernel(rows, out)`` over (n, T) rows of ``deficit_wh`` taken along
+    ``axis``; the result has the shape of ``deficit_wh``."""
     d = np.moveaxis(np.asarray(deficit_wh, dtype=float), axis, -1)
     rows = np.ascontiguousarray(d.reshape(-1, d.shape[-1]) if d.ndim else d.reshape(1, 1))
-    out = reserve_rows(rows, np.empty_like(rows))
+    out = row_kernel(rows, np.empty_like(rows))
     return np.moveaxis(out.reshape(d.shape), -1, axis)
