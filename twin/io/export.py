@@ -13,6 +13,7 @@ import html
 import io
 import json
 import os
+import pickle
 import signal
 from contextlib import suppress
 from pathlib import Path
@@ -233,7 +234,12 @@ def run_isolated(write, path) -> None:
             os.dup2(devnull, 2)
             write()
         except BaseException as exc:
-            os.write(w, " ".join(str(exc).split())[:1000].encode("utf-8", "replace"))
+            msg = " ".join(str(exc).split())[:1000]
+            try:
+                payload = pickle.dumps((msg, exc))
+            except Exception:
+                payload = pickle.dumps((msg, None))
+            os.write(w, payload)
             code = 1
         os._exit(code)
     os.close(w)
@@ -252,11 +258,15 @@ def run_isolated(write, path) -> None:
         raise
     finally:
         os.close(r)
-    msg = b"".join(chunks).decode("utf-8", "replace")
     if os.waitstatus_to_exitcode(status) == 0:
         return
+    msg, exc = "", None
+    with suppress(Exception):
+        msg, exc = pickle.loads(b"".join(chunks))      # our own child's bytes
     if "No space left" in msg or "errno = 28" in msg:
         raise OSError(errno.ENOSPC, f"cannot write {path}: no space left on device")
+    if isinstance(exc, Exception):
+        raise exc                         # the writer's own error, as if it ran here
     why = msg or f"the writer died (exit status {os.waitstatus_to_exitcode(status)})"
     raise OSError(f"cannot write {path}: {why}")
 

@@ -7,6 +7,7 @@ runs once per stretch of satellites that fly one design (:class:`twin.run.pipeli
 """
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from contextlib import nullcontext
@@ -68,8 +69,8 @@ def geometry(constellation, start, duration, step, *, workers=None,
     _check_constellation(constellation)
     _check_options(workers=workers)
     grid = make_time_grid(start, duration, step)
-    check_memory(len(constellation), grid.n, True, GEOMETRY_BYTES_PER_SAT_STEP,
-                 "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)")
+    check_memory(len(constellation), grid.n, "geometry",
+                 pool.default_workers() if workers is None else workers)
     elements = _resolve(constellation, grid, max_epoch_gap_days)
     _check_step(elements, grid)
     n, t = len(elements), grid.n
@@ -282,7 +283,8 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
             raise TypeError(f"shell {sh.name!r}: design must be a twin.SatelliteDesign, got "
                             f"{type(d).__name__}")
     n, t = len(elements), grid.n
-    check_memory(n, t, timeseries and store is None)
+    check_memory(n, t, "summary" if not timeseries else "timeseries" if store is None
+                 else "store", pool.default_workers() if workers is None else workers)
     spec = physics_spec(designs[0], policy)
     frames = sun_and_frames(grid.skyfield_time())
     bounds = pool.chunk_bounds(n, t, chunk_sats,
@@ -334,23 +336,61 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
     return SimulationResult(ds, per_orbit, summary, constellation, designs)
 
 
-#: Refuse in-memory time series above this many bytes (use timeseries=False or store=).
+#: Refuse runs expected to need more than this many bytes of memory (per run, all modes).
 MAX_IN_MEMORY_BYTES = 16 * 2**30
-#: Approximate bytes per satellite-step of an in-memory simulation (all variables).
-BYTES_PER_SAT_STEP = 290
-#: ... and of an in-memory geometry dataset.
-GEOMETRY_BYTES_PER_SAT_STEP = 90
+#: Bytes per time step whatever the satellites (the Sun, the frames, the time grid).  Measured
+#: (peak RSS, 1 satellite, 2e4 to 4e5 steps, 2026): 1,300 B; booked with 8 % margin.
+BYTES_PER_STEP = 1_400
+#: Bytes per satellite-step by mode: (kept for the whole run, in a chunk being computed).
+#: Measured as above with 1, 20 and 100 satellites x 2e4 steps (one and five chunks):
+#: geometry 89 / 25, time series in memory 216 / 100, summary only 0 / 93, Zarr store 0 / 336;
+#: booked with about 10 % margin.
+MODE_BYTES = {"geometry": (100, 40), "timeseries": (240, 120), "summary": (0, 110),
+              "store": (0, 370)}
+#: ... kept for compatibility: the whole-run bytes of the two in-memory modes.
+BYTES_PER_SAT_STEP = MODE_BYTES["timeseries"][0]
+GEOMETRY_BYTES_PER_SAT_STEP = MODE_BYTES["geometry"][0]
+
+_ADVICE = {
+    "timeseries": "run with timeseries=False (per-orbit rows and totals only) or "
+                  "store='run.zarr' to stream the time series to disk",
+    "geometry": "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)",
+    "summary": "a chunk holds at least one satellite's whole run: use a longer step or a "
+               "shorter run, or fewer workers",
+    "store": "a chunk holds at least one satellite's whole run: use a longer step or a "
+             "shorter run, or fewer workers",
+}
 
 
-def check_memory(n_sat, n_time, in_memory, bytes_per_sat_step=BYTES_PER_SAT_STEP,
-                 advice="run with timeseries=False (per-orbit rows and totals only) or "
-                        "store='run.zarr' to stream the time series to disk"):
-    need = n_sat * n_time * bytes_per_sat_step
-    if in_memory and need > MAX_IN_MEMORY_BYTES:
+def memory_needed(n_sat, n_time, mode, workers=1):
+    """Expected peak memory [bytes] of a run in ``mode`` ("geometry", "timeseries",
+    "summary", "store"): the per-step part, the part kept for the whole run and the chunks
+    in flight (one per worker, at least one satellite each)."""
+    kept, chunk = MODE_BYTES[mode]
+    size = pool.chunk_bounds(max(n_sat, 1), n_time, None, workers)[0]
+    in_flight = min(n_sat, (size[1] - size[0]) * max(workers, 1))
+    return n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight)
+
+
+def memory_limit() -> int:
+    """MAX_IN_MEMORY_BYTES, or three quarters of this machine's physical memory if smaller
+    (assumption: the rest is the system's and other programs')."""
+    try:
+        phys = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return MAX_IN_MEMORY_BYTES
+    return min(MAX_IN_MEMORY_BYTES, int(0.75 * phys))
+
+
+def check_memory(n_sat, n_time, mode="timeseries", workers=1):
+    """Refuse (``ValueError``) a run expected to need more than :func:`memory_limit`."""
+    need, limit = memory_needed(n_sat, n_time, mode, workers), memory_limit()
+    if need > limit:
+        what = "the time series of " if mode in ("timeseries", "geometry") else "a run of "
         raise ValueError(
-            f"the time series of {n_sat:,} satellites x {n_time:,} steps needs about "
-            f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
-            f"{advice}")
+            f"{what}{n_sat:,} satellites x {n_time:,} steps needs about "
+            f"{need / 2**30:,.1f} GiB of memory (limit {limit / 2**30:,.3g} GiB); "
+            f"{_ADVICE[mode]}")
 
 
 class NonFiniteError(ValueError):
