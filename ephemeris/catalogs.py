@@ -51,6 +51,7 @@ import json
 import math
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -106,8 +107,6 @@ def read_input(path, what="file") -> bytes:
     """The bytes of the regular file ``path``, refusing devices, FIFOs, sockets and
     directories (before opening: a FIFO would block, /dev/zero never ends) and files larger
     than :func:`max_input_bytes` (a ``ValueError`` naming the file and the limit)."""
-    import stat
-
     p = Path(path)
     try:
         st = os.stat(p)

@@ -188,6 +188,10 @@ class OutputSet:
     def __enter__(self):
         out = self.out
         parent = out.parent if str(out.parent) else Path(".")
+        full, cwd = os.path.abspath(out), os.getcwd()
+        if full == os.path.dirname(full) or cwd == full or cwd.startswith(full + os.sep):
+            raise ValueError(f"--out {out}: give a directory of its own (the set is swapped in "
+                             "whole), not the current directory, one above it or the root")
         if out.exists() and not out.is_dir():
             raise ValueError(f"--out {out}: exists and is not a directory")
         if not parent.is_dir():
