@@ -335,3 +335,29 @@ def test_netcdf_writer_crash_cannot_take_the_process_down(small_fs):
     assert "refused: [Errno 28]" in p.stdout and "alive" in p.stdout
     assert "HDF5" not in p.stderr
     assert list(small_fs.iterdir()) == []
+
+
+def test_swap_without_an_atomic_exchange_still_replaces_whole(tmp_path, monkeypatch):
+    """On filesystems without RENAME_EXCHANGE the set moves by two renames: the target ends
+    up holding the whole new set and no .old directory is left."""
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    target, new = tmp_path / "D", tmp_path / ".D.1.x.tmp"
+    target.mkdir()
+    (target / "summary.json").write_text("old")
+    new.mkdir()
+    (new / "summary.json").write_text("new")
+    (new / "per_orbit.csv").write_text("new")
+    atomic.swap_in(new, target)
+    assert snapshot(target) == {Path("summary.json"): b"new", Path("per_orbit.csv"): b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["D"]
+
+
+def test_exchange_swaps_two_directories(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    if not atomic._exchange(a, b):
+        pytest.skip("this filesystem cannot exchange two paths atomically")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"

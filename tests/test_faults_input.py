@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 import threading
 import warnings
 from pathlib import Path
@@ -343,13 +341,3 @@ def test_the_output_check_finds_a_planted_value():
         sim.check_finite(po, summ, None, names, [])
     sim.check_finite(po, summ, None, np.array([po.loc[0, "sat"]]), [])   # a decayed satellite
 
-
-def test_scenario_toml_still_loads_in_a_subprocess_with_a_tiny_cap():
-    """The cap applies to every reader, also in a fresh process (the environment variable)."""
-    code = ("import twin, sys\n"
-            "try:\n    twin.Scenario.from_toml(sys.argv[1])\n"
-            "except ValueError as e:\n    print(e)\n")
-    p = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "dawn_dusk_650.toml")],
-                       env={**os.environ, "PYTHONPATH": str(ROOT), "TWIN_MAX_INPUT_MB": "0.0001"},
-                       capture_output=True, text=True, timeout=120)
-    assert "larger than" in p.stdout and "TWIN_MAX_INPUT_MB" in p.stdout, p.stdout + p.stderr

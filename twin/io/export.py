@@ -121,7 +121,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
                  if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)}
         if risky:
             out = frame.copy() if out is None else out
-            out[col] = frame[col].map(lambda v: "'" + v if v in risky else v)
+            out[col] = frame[col].map({v: "'" + v for v in risky}).fillna(frame[col])
     return frame if out is None else out
 
 
@@ -132,7 +132,8 @@ def to_csv(ds: xr.Dataset, path, overwrite=False) -> Path:
     with atomic_path(path, overwrite) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             for i, block in enumerate(tidy_blocks(ds)):
-                csv_safe(block).to_csv(fh, index=False, header=(i == 0), date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+                csv_safe(block).to_csv(fh, index=False, header=(i == 0),
+                                       date_format="%Y-%m-%dT%H:%M:%S.%fZ")
     return Path(path)
 
 

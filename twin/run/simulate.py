@@ -22,8 +22,8 @@ from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
 from twin.io import export
-from twin.run import pool
 from twin.io.atomic import atomic_path
+from twin.run import pool
 from twin.run.backends import create_store, run_dask
 from twin.run.pipeline import (
     ChunkJob,
