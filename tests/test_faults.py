@@ -361,3 +361,22 @@ def test_exchange_swaps_two_directories(tmp_path):
     if not atomic._exchange(a, b):
         pytest.skip("this filesystem cannot exchange two paths atomically")
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+
+
+def test_a_read_only_filesystem_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
+    """A real read-only mount (root bypasses permission bits, not a read-only filesystem)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a read-only tmpfs needs root")
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip()}")
+    try:
+        ran = []
+        monkeypatch.setattr(twin.Scenario, "run", lambda self, **kw: ran.append(1))
+        code = main(["run", str(scenario(tmp_path)), "--out", str(mnt / "o"), "--quiet"])
+        assert code == 2 and "not writable" in capsys.readouterr().err and ran == []
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

@@ -438,11 +438,15 @@ def check_finite(per_orbit, summary, ds, invalid_names, variables):
     if ds is None or "valid" not in ds:
         return
     valid = ds["valid"].astype(bool)
+    all_valid = bool(valid.all())
     for name in variables:
         if name not in ds or ds[name].dtype.kind != "f":
             continue
         v = ds[name]
-        wrong = np.isinf(v) | (np.isnan(v) & valid)
+        finite = np.isfinite(v)
+        if bool(finite.all()):              # the usual case: one pass over the variable
+            continue
+        wrong = ~finite if all_valid else np.isinf(v) | (np.isnan(v) & valid)
         extra = [d for d in wrong.dims if d not in ("sat", "time")]
         if extra:
             wrong = wrong.any(extra)
