@@ -341,3 +341,23 @@ def test_the_output_check_finds_a_planted_value():
         sim.check_finite(po, summ, None, names, [])
     sim.check_finite(po, summ, None, np.array([po.loc[0, "sat"]]), [])   # a decayed satellite
 
+
+
+def test_the_cli_writes_nothing_when_the_output_check_fails(tmp_path, capsys, monkeypatch):
+    """End to end, whatever the design bounds catch first: an overflow planted in a run's
+    per-orbit rows stops `twin run` (exit 2, one line) before any file or directory is made."""
+    orig = sim.per_orbit_table
+
+    def planted(*a, **k):
+        po = orig(*a, **k)
+        po.loc[1, "energy_generated_wh"] = np.inf
+        return po
+
+    monkeypatch.setattr(sim, "per_orbit_table", planted)
+    scen = tmp_path / "s.toml"
+    scen.write_text('[simulation]\nstart = "2027-06-21"\nduration = "3 h"\nstep = "60 s"\n\n'
+                    '[[shells]]\ntype = "walker"\naltitude_km = 550\ninclination_deg = 53\n'
+                    "planes = 1\nsats_per_plane = 1\n")
+    code, stdout, err = cli(["run", scen, "--out", tmp_path / "o", "--quiet"], capsys)
+    one_line_error(code, err, "non-finite", "energy_generated_wh", "nothing was written")
+    assert stdout == "" and sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
