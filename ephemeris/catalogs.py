@@ -23,6 +23,16 @@ Accepted inputs
 Every problem is a ``ValueError`` naming the file, the line (TLE) or record (OMM), what is
 wrong and what was expected.
 
+Bounded input
+-------------
+Files are read by :func:`read_input`: only regular files (``/dev/zero``, a FIFO or a
+directory is refused before it is opened), at most :data:`MAX_INPUT_BYTES` (256 MiB; the
+environment variable ``TWIN_MAX_INPUT_MB`` overrides it, for catalogs, scenarios and design
+files alike).  Names are at most :data:`MAX_NAME_CHARS` characters.  JSON nested deeper than
+:data:`MAX_NESTING` levels is refused.  A catalog number appearing twice is refused unless
+``duplicates="keep"`` (both kept, as two satellites) or ``"latest"`` (the set with the latest
+epoch kept).
+
 The element table
 -----------------
 One row per satellite, columns :data:`COLUMNS`: ``name``, ``shell`` (the file's stem),
@@ -41,6 +51,7 @@ import json
 import math
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -60,7 +71,115 @@ from ephemeris.satrec import (  # noqa: F401 - satrec_from_row, satrecs_from_tab
     satrecs_from_table,
 )
 
-__all__ = ["COLUMNS", "elements_from_satrecs", "read_omm", "read_tle"]
+__all__ = ["COLUMNS", "elements_from_satrecs", "read_input", "read_omm", "read_tle",
+           "check_nesting", "MAX_INPUT_BYTES", "MAX_NAME_CHARS", "MAX_NESTING"]
+
+#: Largest input file read [bytes], unless ``TWIN_MAX_INPUT_MB`` says otherwise.  Assumption:
+#: CelesTrak's whole active catalog (~12,000 objects in 2025) is ~2 MB as TLE and ~10 MB as
+#: OMM XML, so 256 MiB leaves room for twenty times that while a runaway read stays bounded.
+MAX_INPUT_BYTES = 256 * 2**20
+#: Longest satellite name [characters].  Assumption: TLE name lines are 24 characters
+#: (CelesTrak, "FAQs: Two-Line Element Set Format"); OMM OBJECT_NAME is free text, 200 keeps
+#: any real name while a 10 MB "name" (copied into every row of every output) is refused.
+MAX_NAME_CHARS = 200
+#: Deepest nesting of JSON arrays/objects or TOML tables accepted.  Assumption: OMM JSON is 2
+#: levels deep and scenarios 4; 64 is far beyond both and far below Python's recursion limit.
+MAX_NESTING = 64
+DUPLICATES = ("refuse", "keep", "latest")
+
+
+def max_input_bytes() -> int:
+    """The input size limit: ``TWIN_MAX_INPUT_MB`` (MiB) when set, else MAX_INPUT_BYTES."""
+    env = os.environ.get("TWIN_MAX_INPUT_MB")
+    if env is None:
+        return MAX_INPUT_BYTES
+    try:
+        mb = float(env)
+    except ValueError:
+        mb = math.nan
+    if not (math.isfinite(mb) and mb > 0):
+        raise ValueError(f"TWIN_MAX_INPUT_MB={env!r} is not allowed; expected a positive "
+                         "number of MiB")
+    return int(mb * 2**20)
+
+
+def read_input(path, what="file") -> bytes:
+    """The bytes of the regular file ``path``, refusing devices, FIFOs, sockets and
+    directories (before opening: a FIFO would block, /dev/zero never ends) and files larger
+    than :func:`max_input_bytes` (a ``ValueError`` naming the file and the limit)."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise ValueError(f"{what} {str(p)!r} does not exist") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode)
+                or stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "not a regular file")
+        raise ValueError(f"{what} {str(p)!r} is {kind}; expected a regular file")
+    limit = max_input_bytes()
+    with open(p, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{what} {str(p)!r} is larger than {limit / 2**20:g} MiB, the input "
+                         "limit; set TWIN_MAX_INPUT_MB to raise it if the file is genuine")
+    return data
+
+
+def check_nesting(value, label: str, limit: int = MAX_NESTING) -> None:
+    """Refuse ``value`` (parsed JSON/TOML) nested deeper than ``limit`` levels (iteratively,
+    so the check itself cannot overflow the stack)."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict):
+            items = v.values()
+        elif isinstance(v, list):
+            items = v
+        else:
+            continue
+        if depth > limit:
+            raise ValueError(f"{label}: nested more than {limit} levels deep; expected a "
+                             "flat structure")
+        stack.extend((x, depth + 1) for x in items)
+
+
+def _check_name(name: str, where: str) -> str:
+    if len(name) > MAX_NAME_CHARS:
+        raise ValueError(f"{where}: the satellite name is {len(name):,} characters long; "
+                         f"expected at most {MAX_NAME_CHARS}")
+    return name
+
+
+def _resolve_duplicates(satrecs, names, places, label, duplicates):
+    """Apply ``duplicates`` to sets sharing a catalog number (``places``: where each set is,
+    such as "line 4" or "record 2")."""
+    if duplicates not in DUPLICATES:
+        raise ValueError(f"duplicates={duplicates!r} is not allowed; allowed: "
+                         f"{', '.join(map(repr, DUPLICATES))}")
+    first, dup = {}, []
+    for k, s in enumerate(satrecs):
+        if s.satnum in first:
+            dup.append((first[s.satnum], k))
+        else:
+            first[s.satnum] = k
+    if not dup or duplicates == "keep":
+        return satrecs, names
+    if duplicates == "refuse":
+        a, b = dup[0]
+        raise ValueError(f"{label}: catalog number {satrecs[a].satnum} appears twice ({places[a]}"
+                         f" and {places[b]}; {len(dup)} duplicate set(s) in all); expected one "
+                         "element set per satellite (duplicates='keep' keeps both as two "
+                         "satellites, 'latest' keeps the latest epoch; scenario key "
+                         "duplicates)")
+    best = {}
+    for k, s in enumerate(satrecs):
+        epoch = s.jdsatepoch + s.jdsatepochF
+        if s.satnum not in best or epoch > best[s.satnum][0]:
+            best[s.satnum] = (epoch, k)
+    keep = sorted(k for _, k in best.values())
+    return [satrecs[k] for k in keep], [names[k] for k in keep]
 
 #: Columns of the element table, in order (shared with designed orbits).
 COLUMNS = tuple(ELEMENT_COLUMNS)
@@ -162,16 +281,17 @@ _LINE_SEPARATORS = {
 _LOOKS_LIKE_TLE = re.compile(r"[0-9] .{67}")
 
 
-def read_tle(path) -> pd.DataFrame:
+def read_tle(path, duplicates="refuse") -> pd.DataFrame:
     """The element table of a TLE file (2-line and/or 3-line sets; see the module docstring).
 
     Raises ``ValueError`` naming the 1-based line for any malformed line, and for a file
-    without satellites.
+    without satellites.  ``duplicates``: "refuse" (default), "keep" or "latest" for a catalog
+    number appearing twice (see "Bounded input" above).
     """
     path = Path(path)
     label = os.fspath(path)
     lines = _text_lines(path)
-    satrecs, names = [], []
+    satrecs, names, places = [], [], []
     i = 0
     while i < len(lines):
         no, text = lines[i]
@@ -183,7 +303,7 @@ def read_tle(path) -> pd.DataFrame:
             if _LOOKS_LIKE_TLE.match(text):
                 raise _line_error(label, no, f"TLE line starts with {text[:2]!r}",
                                   "'1 ' for line 1 or '2 ' for line 2")
-            name = text.strip()
+            name = _check_name(text.strip(), f"{label} line {no}")
             if name.startswith("0 "):
                 name = name[2:].strip()
             i += 1
@@ -216,15 +336,17 @@ def read_tle(path) -> pd.DataFrame:
                               "elements SGP4 can propagate")
         satrecs.append(sat)
         names.append(name if name else f"NORAD {sat.satnum}")
+        places.append(f"line {no1}")
     if not satrecs:
         raise ValueError(f"{label}: no satellites found; expected TLE sets (optional name "
                          "line, then lines starting '1 ' and '2 ')")
+    satrecs, names = _resolve_duplicates(satrecs, names, places, label, duplicates)
     return elements_from_satrecs(satrecs, names, "tle", path.stem)
 
 
 def _text_lines(path: Path) -> list[tuple[int, str]]:
     """(1-based line number, right-stripped text) of the non-blank lines of a text file."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = read_input(path, "catalog").decode("utf-8-sig", errors="replace")
     if "\n" not in text and "\r" in text:           # old Mac line ends
         text = text.replace("\r", "\n")
     return [(k, s) for k, s in enumerate((t.rstrip() for t in text.split("\n")), 1) if s]
@@ -285,17 +407,18 @@ _OMM_EPOCH_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S")
 _XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def read_omm(path, format: str | None = None) -> pd.DataFrame:
+def read_omm(path, format: str | None = None, duplicates="refuse") -> pd.DataFrame:
     """The element table of a CelesTrak-style OMM file in CSV, JSON or XML.
 
     ``format`` ("csv", "json" or "xml") overrides the file extension; with neither, the
     first non-blank character decides (``[``/``{`` JSON, ``<`` XML, anything else CSV).
     ``OBJECT_NAME`` is optional (the name then is ``"NORAD <id>"``); the other CelesTrak
     keys are required.  Raises ``ValueError`` naming the record (1-based) and the key.
+    ``duplicates`` as for :func:`read_tle`.
     """
     path = Path(path)
     label = os.fspath(path)
-    raw = path.read_bytes()
+    raw = read_input(path, "catalog")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -322,6 +445,9 @@ def read_omm(path, format: str | None = None) -> pd.DataFrame:
     if not satrecs:
         raise ValueError(f"{label}: no satellites found; expected OMM records in {fmt.upper()}"
                          " as CelesTrak serves them")
+    satrecs, names = _resolve_duplicates(satrecs, names, [f"record {k}" for k in
+                                                          range(1, len(satrecs) + 1)],
+                                         label, duplicates)
     return elements_from_satrecs(satrecs, names, "omm", path.stem)
 
 
@@ -341,10 +467,14 @@ def _omm_format(text: str, path: Path, format: str | None) -> str:
 def _json_records(text: str, label: str) -> list:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"{label}: JSON nested too deeply (more than {MAX_NESTING} levels); "
+                         "expected a list of OMM objects") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column "
                          f"{exc.colno}); expected a list of OMM objects as CelesTrak serves "
                          "(FORMAT=JSON)") from None
+    check_nesting(data, label)
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -394,6 +524,7 @@ def _omm_fields(record: dict, label: str, k: int) -> tuple[dict, str]:
 
     name = text("OBJECT_NAME") or (f"NORAD {text('NORAD_CAT_ID')}"
                                    if text("NORAD_CAT_ID") else "")
+    _check_name(name, f"{label} record {k}")
     where = f"{label} record {k}" + (f" ({name})" if name else "")
 
     def bad(key, value, expected):

@@ -84,7 +84,7 @@ def test_run_writes_default_outputs_and_prints_a_summary(tiny, tmp_path, capsys)
     assert sorted(p.name for p in out.iterdir()) == ["per_orbit.csv", "summary.json",
                                                      "timeseries.parquet"]
     summary = json.loads((out / "summary.json").read_text())
-    assert set(summary) == SUMMARY_KEYS and summary["satellites"] == 2
+    assert set(summary) == SUMMARY_KEYS | {"run_id"} and summary["satellites"] == 2
     header = (out / "per_orbit.csv").read_text().splitlines()[0]
     assert header.split(",") == PER_ORBIT_COLUMNS
     table = pq.read_table(out / "timeseries.parquet")

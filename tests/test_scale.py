@@ -94,7 +94,9 @@ def test_memory_guard_points_to_streaming(monkeypatch):
 
     sim = sys.modules["twin.simulate"]   # the module (twin.simulate is also the function)
 
-    monkeypatch.setattr(sim, "MAX_IN_MEMORY_BYTES", 1000)
+    # between the in-memory need and the summary-only need of this run (both guarded)
+    limit = (sim.memory_needed(2, 60, "timeseries") + sim.memory_needed(2, 60, "summary")) // 2
+    monkeypatch.setattr(sim, "MAX_IN_MEMORY_BYTES", limit)
     c = twin.Constellation.walker(550, 53, 1, 2, 0)
     with pytest.raises(ValueError, match="timeseries=False"):
         twin.simulate(c, START, "1 h", "60 s")

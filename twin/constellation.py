@@ -181,15 +181,17 @@ class Constellation:
         return cls([Shell(label, "elements", el, design)])
 
     @classmethod
-    def from_tle(cls, path, design=None, name=None):
-        """Satellites from a two- or three-line TLE file (checksums verified)."""
-        el = read_tle(path)
+    def from_tle(cls, path, design=None, name=None, duplicates="refuse"):
+        """Satellites from a two- or three-line TLE file (checksums verified); a catalog
+        number appearing twice is refused unless ``duplicates`` is "keep" or "latest"."""
+        el = read_tle(path, duplicates=duplicates)
         return cls._catalog(el, "tle", design, name)
 
     @classmethod
-    def from_omm(cls, path, design=None, name=None, format=None):
-        """Satellites from a CelesTrak OMM file (CSV, JSON or XML)."""
-        el = read_omm(path, format=format)
+    def from_omm(cls, path, design=None, name=None, format=None, duplicates="refuse"):
+        """Satellites from a CelesTrak OMM file (CSV, JSON or XML); ``duplicates`` as for
+        :meth:`from_tle`."""
+        el = read_omm(path, format=format, duplicates=duplicates)
         return cls._catalog(el, "omm", design, name)
 
     @classmethod

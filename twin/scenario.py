@@ -33,6 +33,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ephemeris.catalogs import MAX_NESTING, check_nesting, read_input
 from ephemeris.geometry import PROPAGATORS
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
@@ -70,8 +71,8 @@ SHELL_KEYS = {
                  "raan_deg": (NUM, False), "arg_perigee_deg": (NUM, False),
                  "mean_anomaly_deg": (NUM, False), "epoch": (TIME, False),
                  "bstar": (NUM, False)},
-    "tle": {**_COMMON, "path": (STR, True)},
-    "omm": {**_COMMON, "path": (STR, True), "format": (STR, False)},
+    "tle": {**_COMMON, "path": (STR, True), "duplicates": (STR, False)},
+    "omm": {**_COMMON, "path": (STR, True), "format": (STR, False), "duplicates": (STR, False)},
 }
 TOP_KEYS = {"simulation": (dict, True), "design": (dict, False), "shells": (list, True)}
 
@@ -105,13 +106,18 @@ def check_table(table: dict, keys: dict, where: str) -> None:
 def read_toml(path, what="TOML file") -> dict:
     """Parse a TOML file into plain values; a missing or malformed file is a ``ValueError``."""
     p = Path(path)
+    raw = read_input(p, what)   # a regular file within the input size limit (ephemeris.catalogs)
     try:
-        with open(p, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ValueError(f"{what} {str(p)!r} does not exist") from None
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ValueError(f"{p}: nested too deeply (more than {MAX_NESTING} levels of arrays "
+                         "or tables); expected a scenario's flat tables") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{p}: not valid TOML: {exc}") from None
+    check_nesting(data, str(p))
+    return data
 
 
 def _merge(base: dict, over: dict) -> dict:

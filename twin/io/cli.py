@@ -5,16 +5,20 @@ Bad input prints one line on stderr and exits with code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import signal
 import sys
+import threading
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from twin import __version__, ground
 from twin.design import SatelliteDesign
-from twin.io.atomic import atomic_write_text
+from twin.io.atomic import OutputSet, atomic_write_text
 from twin.io.export import per_orbit_to_csv
 from twin.run.stepper import POLICIES
 from twin.scenario import Scenario, read_toml
@@ -47,6 +51,46 @@ EXAMPLES = {
 
 FORMATS = {"parquet": "timeseries.parquet", "netcdf": "timeseries.nc", "csv": "timeseries.csv",
            "czml": "constellation.czml", "zarr": "timeseries.zarr"}
+#: Every file 'twin run' writes into --out (--force replaces a directory holding only these).
+OUTPUT_NAMES = frozenset(FORMATS.values()) | {"per_orbit.csv", "summary.json"}
+
+
+def terminal_safe(text) -> str:
+    """``text`` with control and format characters (ESC, BEL, NUL, newlines, bidi overrides:
+    Unicode categories Cc and Cf) shown as escapes such as ``\\x1b``, so that a satellite
+    name from a catalog cannot move the cursor, clear the screen or fake table rows."""
+    text = str(text)
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+                   for ch in text)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind (temporaries are removed on the way out), then exit 143."""
+
+
+def _install_signal_handlers():
+    """SIGINT -> KeyboardInterrupt, SIGTERM -> _Terminated in this process; forked workers
+    leave Ctrl-C to the parent (which stops them) and die on SIGTERM as usual.  Returns a
+    function restoring the previous handlers (main() is also called in-process by tests)."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    owner = os.getpid()
+
+    def on_int(signum, frame):
+        if os.getpid() == owner:
+            raise KeyboardInterrupt
+
+    def on_term(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated
+
+    previous = {s: signal.signal(s, h) for s, h in ((signal.SIGINT, on_int),
+                                                     (signal.SIGTERM, on_term))}
+    return lambda: [signal.signal(s, h) for s, h in previous.items()]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,13 +123,6 @@ def _check_plot_path(path, force):
         raise ValueError(f"{path} exists; pass --force to replace it")
 
 
-def _check_new(paths, force):
-    """Refuse to start a run whose outputs exist (unless --force) or cannot be written."""
-    for p in paths:
-        if p.exists() and not force:
-            raise ValueError(f"{p} exists; pass --force to replace it")
-
-
 # ----- twin run ------------------------------------------------------------------------------
 def _add_run(sub):
     p = _sub(sub, "run", "run a TOML scenario and write its time series and summaries")
@@ -104,6 +141,10 @@ def _add_run(sub):
                    "tcp://10.0.0.5:8786 (implies --dask)")
     p.add_argument("--summary-only", action="store_true", help="keep per-orbit rows and totals "
                    "only (no time series; for very large constellations)")
+    p.add_argument("--dashboard", metavar="HOST:PORT", default=None,
+                   help="where the local Dask cluster's dashboard listens (default "
+                   "127.0.0.1:0, this machine only; 'none' turns it off). The dashboard has no "
+                   "authentication: 0.0.0.0 exposes it to the network")
     p.set_defaults(func=_cmd_run)
 
 
@@ -115,7 +156,7 @@ def _summary_table(summary) -> str:
         ("  PFLOPS FP4 / FP8 / BF16", f"{summary['sustained_pflops_fp4']:,.0f} / "
          f"{summary['sustained_pflops_fp8']:,.0f} / {summary['sustained_pflops_bf16']:,.0f}"),
         ("worst orbit", f"{summary['worst_orbit_gb300']:,.2f} GB300-eq "
-         f"({summary['worst_orbit_sat']}, {summary['worst_orbit_start'][:19]})"),
+         f"({terminal_safe(summary['worst_orbit_sat'])}, {summary['worst_orbit_start'][:19]})"),
         ("mean sunlit fraction", f"{summary['mean_sunlit_fraction']:.4f}"),
         ("worst eclipse", f"{summary['worst_eclipse_min']:.1f} min"),
         ("energy generated / used", f"{summary['energy_generated_mwh']:,.2f} / "
@@ -133,33 +174,36 @@ def _summary_table(summary) -> str:
 
 def _cmd_run(args):
     scenario = Scenario.from_toml(args.scenario)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: exists and is not a directory")
-    if not out.exists():
-        if not out.parent.is_dir():
-            raise ValueError(f"--out {out}: parent directory {out.parent} does not exist")
-        out.mkdir()
     summary_only = args.summary_only or scenario.simulation.get("timeseries") is False
     formats = [] if summary_only else list(dict.fromkeys(args.format))
-    targets = [out / FORMATS[f] for f in formats] + [out / "per_orbit.csv", out / "summary.json"]
-    _check_new(targets, args.force)
+    names = [FORMATS[f] for f in formats] + ["per_orbit.csv", "summary.json"]
     options = {"progress": not args.quiet, "workers": args.workers}
     if args.dask or args.scheduler:
         options.update(engine="dask", scheduler=args.scheduler)
+        if args.dashboard is not None:
+            options["dashboard"] = None if args.dashboard == "none" else args.dashboard
     if summary_only:
         options["timeseries"] = False
-    result = scenario.run(**options)
-    for f in formats:
-        writer = {"parquet": result.to_parquet, "netcdf": result.to_netcdf, "csv": result.to_csv,
-                  "czml": result.to_czml, "zarr": result.to_zarr}[f]
-        writer(out / FORMATS[f], overwrite=args.force)
-    po = result.per_orbit()
-    per_orbit_to_csv(po, out / "per_orbit.csv", overwrite=args.force)
-    atomic_write_text(out / "summary.json", json.dumps(result.summary(), indent=2) + "\n",
-                      overwrite=args.force)
+    # The set is written into a temporary sibling of --out and swapped in whole at the end
+    # (twin.io.atomic.OutputSet): checks, the lock against a second run, then the run.
+    with OutputSet(args.out, known=OUTPUT_NAMES, force=args.force) as oset:
+        result = scenario.run(**options)
+        # the run id: a digest of the inputs and the totals (catalog files included through
+        # them), so that a run repeated gives the same files byte for byte
+        oset.run_id = result.run_id = hashlib.sha256(
+            f"twin {__version__}\n{summary_only}\n{scenario.to_toml()}\n"
+            f"{json.dumps(result.summary(), sort_keys=True)}".encode()).hexdigest()[:32]
+        for f in formats:
+            writer = {"parquet": result.to_parquet, "netcdf": result.to_netcdf,
+                      "csv": result.to_csv, "czml": result.to_czml, "zarr": result.to_zarr}[f]
+            writer(oset.path(FORMATS[f]))
+        per_orbit_to_csv(result.per_orbit(), oset.path("per_orbit.csv"))
+        summary = {**result.summary(), "run_id": oset.run_id}
+        atomic_write_text(oset.path("summary.json"), json.dumps(summary, indent=2) + "\n")
+        oset.commit()
     print(_summary_table(result.summary()))
-    print(f"wrote {', '.join(str(t) for t in targets)}")
+    out = Path(args.out)
+    print(terminal_safe(f"wrote {', '.join(str(out / n) for n in names)}"))
     return 0
 
 
@@ -337,20 +381,25 @@ def main(argv=None) -> int:
               "'twin --help'",
               file=sys.stderr)
         return 2
+    restore = _install_signal_handlers()
     try:
         return int(args.func(args) or 0)
     except (ValueError, TypeError, OSError) as exc:
-        msg = " ".join(str(exc).split())
+        msg = terminal_safe(" ".join(str(exc).split()))
         print(f"twin {args.command}: error: {msg}", file=sys.stderr)
         return 2
     except MemoryError:
         print(f"twin {args.command}: error: out of memory; make the constellation or the run "
               "smaller, or use --summary-only", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        print("twin: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("twin: interrupted; no outputs written", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("twin: terminated; no outputs written", file=sys.stderr)
+        return 143
     finally:
+        restore()
         sys.stdout.flush()
 
 

@@ -8,9 +8,14 @@ read-only directory is a clear ``ValueError``.
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
 import json
+import os
+import pickle
+import signal
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
@@ -99,13 +104,36 @@ def to_parquet(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
     return Path(path)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return prefixed by an apostrophe (``'=cmd``), so that a spreadsheet opening the CSV
+    shows a satellite name as text instead of running it as a formula (OWASP, "CSV
+    Injection").  Only CSV is changed; Parquet, NetCDF and Zarr keep names exact."""
+    out = None
+    for col in frame.columns:
+        if frame[col].dtype != object and not pd.api.types.is_string_dtype(frame[col]):
+            continue
+        risky = {v for v in pd.unique(frame[col])      # names repeat: test each one once
+                 if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)}
+        if risky:
+            out = frame.copy() if out is None else out
+            out[col] = frame[col].map({v: "'" + v for v in risky}).fillna(frame[col])
+    return frame if out is None else out
+
+
 def to_csv(ds: xr.Dataset, path, overwrite=False) -> Path:
     """The tidy table as CSV, times in ISO 8601 UTC (units: docs/output.md; CSV has no
-    place for them, use Parquet or NetCDF to keep them with the data)."""
+    place for them, use Parquet or NetCDF to keep them with the data).  Names that a
+    spreadsheet would run as formulas are neutralised (:func:`csv_safe`)."""
     with atomic_path(path, overwrite) as tmp:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             for i, block in enumerate(tidy_blocks(ds)):
-                block.to_csv(fh, index=False, header=(i == 0), date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+                csv_safe(block).to_csv(fh, index=False, header=(i == 0),
+                                       date_format="%Y-%m-%dT%H:%M:%S.%fZ")
     return Path(path)
 
 
@@ -113,8 +141,9 @@ def per_orbit_to_csv(per_orbit: pd.DataFrame, path, overwrite=False) -> Path:
     """The per-orbit table as CSV, written by Arrow's CSV writer (about ten times faster than
     pandas' for a million satellites' rows, and streamed to the file): times as
     ``YYYY-MM-DD HH:MM:SS.fffffffff`` (UTC), booleans as ``true``/``false``, floats in the
-    shortest form that reads back to the same double, strings quoted only where needed."""
-    table = pa.Table.from_pandas(per_orbit, preserve_index=False)
+    shortest form that reads back to the same double, strings quoted only where needed;
+    names that a spreadsheet would run as formulas are neutralised (:func:`csv_safe`)."""
+    table = pa.Table.from_pandas(csv_safe(per_orbit), preserve_index=False)
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(table.column_names)  # Arrow quotes all
     with atomic_path(path, overwrite) as tmp:
@@ -154,13 +183,93 @@ def _cf_ready(ds: xr.Dataset) -> xr.Dataset:
 
 
 def to_netcdf(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:
-    """NetCDF-4 (h5netcdf) with units and CF-style attributes."""
+    """NetCDF-4 (h5netcdf) with units and CF-style attributes.
+
+    A full disk must not take the process down: HDF5 fails on a short write and the library
+    then crashes the process (segmentation fault) while tidying up.  So the free space is
+    checked against the data's size first (:func:`check_free_space`), and the file is written
+    by a forked child process (:func:`run_isolated`) where the system allows, so that a crash
+    of the writer becomes a one-line ``OSError`` and the partial file is removed."""
     out = _cf_ready(ds)
     out.attrs.update({k: v if isinstance(v, str) else json.dumps(v)
                       for k, v in (metadata or {}).items()})
     with atomic_path(path, overwrite) as tmp:
-        out.to_netcdf(tmp, engine="h5netcdf")
+        check_free_space(tmp.parent, _netcdf_bytes(out), path)
+        run_isolated(lambda: out.to_netcdf(tmp, engine="h5netcdf"), path)
     return Path(path)
+
+
+def _netcdf_bytes(ds: xr.Dataset) -> int:
+    """Expected NetCDF-4 size [bytes]: the uncompressed data plus 5 % and 1 MiB of HDF5
+    metadata (assumption: measured overhead of our files is below 1 %)."""
+    data = sum(int(v.nbytes) for v in ds.variables.values())   # lazy variables stay unloaded
+    return int(data * 1.05) + 2**20
+
+
+def check_free_space(directory, need_bytes: int, path) -> None:
+    """Raise ``OSError`` (ENOSPC, one line) unless ``directory``'s filesystem has
+    ``need_bytes`` free for an unprivileged writer."""
+    st = os.statvfs(directory)
+    free = st.f_bavail * st.f_frsize
+    if free < need_bytes:
+        raise OSError(errno.ENOSPC, f"cannot write {path}: it needs about "
+                      f"{need_bytes / 2**20:,.1f} MiB but only {free / 2**20:,.1f} MiB are free "
+                      "on that filesystem; free some space or write elsewhere")
+
+
+def run_isolated(write, path) -> None:
+    """Call ``write()`` in a forked child process and wait for it; a failure or a crash of the
+    child becomes a one-line ``OSError`` here (hand-written: multiprocessing would pickle the
+    dataset, and a crash must not take the caller's process, or a notebook kernel, down).
+    Without ``os.fork`` the writer runs in this process."""
+    if not hasattr(os, "fork"):  # pragma: no cover - not POSIX
+        write()
+        return
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
+        code = 0
+        try:
+            os.close(r)
+            devnull = os.open(os.devnull, os.O_WRONLY)   # HDF5's diagnostics: the pipe says it
+            os.dup2(devnull, 2)
+            write()
+        except BaseException as exc:
+            msg = " ".join(str(exc).split())[:1000]
+            try:
+                payload = pickle.dumps((msg, exc))
+            except Exception:
+                payload = pickle.dumps((msg, None))
+            os.write(w, payload)
+            code = 1
+        os._exit(code)
+    os.close(w)
+    try:
+        chunks = []
+        while True:
+            b = os.read(r, 65536)
+            if not b:
+                break
+            chunks.append(b)
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(r)
+    if os.waitstatus_to_exitcode(status) == 0:
+        return
+    msg, exc = "", None
+    with suppress(Exception):
+        msg, exc = pickle.loads(b"".join(chunks))      # our own child's bytes
+    if "No space left" in msg or "errno = 28" in msg:
+        raise OSError(errno.ENOSPC, f"cannot write {path}: no space left on device")
+    if isinstance(exc, Exception):
+        raise exc                         # the writer's own error, as if it ran here
+    why = msg or f"the writer died (exit status {os.waitstatus_to_exitcode(status)})"
+    raise OSError(f"cannot write {path}: {why}")
 
 
 def to_zarr(ds: xr.Dataset, path, overwrite=False, metadata=None) -> Path:

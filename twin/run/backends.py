@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sys
 
 import numpy as np
 
 from ephemeris.geometry import ATTRS, GEOMETRY_OUTPUTS, build_dataset
-from twin.io.export import check_target
 from twin.run import pool
 from twin.run.pipeline import allocate, physics_spec
 
 
-def create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
-    """An empty Zarr store with every variable, chunked like the run (sat chunks)."""
+def create_store(store, elements, grid, frames, spec, attrs, bounds):
+    """An empty Zarr store with every variable, chunked like the run (sat chunks), at
+    ``store`` (the caller's temporary directory, :func:`twin.io.atomic.atomic_path`)."""
     import dask.array as da  # lazy: dask's import is slow and only stores need it
 
-    p = check_target(store, overwrite)
-    if p.exists():
-        shutil.rmtree(p)
     n, t = len(elements), grid.n
     size = bounds[0][1] - bounds[0][0]
     template = {}
@@ -39,8 +35,12 @@ def create_store(store, elements, grid, frames, spec, attrs, bounds, overwrite):
     ds.to_zarr(store, compute=False, mode="w", zarr_format=2, consolidated=True)
 
 
-def run_dask(job, bounds, spec, n, t, workers, scheduler, tick):
-    """One Dask task per chunk on a distributed client; returns (outputs, results)."""
+def run_dask(job, bounds, spec, n, t, workers, scheduler, tick, dashboard="127.0.0.1:0"):
+    """One Dask task per chunk on a distributed client; returns (outputs, results).
+
+    A local cluster listens on 127.0.0.1 only, its dashboard at ``dashboard`` ("HOST:PORT";
+    None: no dashboard).  The dashboard has no authentication, hence this machine only unless
+    the caller asks otherwise."""
     # lazy: dask.distributed's import is slow and only Dask runs need it
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -49,10 +49,11 @@ def run_dask(job, bounds, spec, n, t, workers, scheduler, tick):
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or pool.default_workers(),
-                               threads_per_worker=1, processes=True, dashboard_address=":0")
+                               threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=dashboard)
         client = Client(cluster)
     try:
-        if client.dashboard_link:
+        if client.dashboard_link and (cluster is None or dashboard is not None):
             print(f"dask dashboard: {client.dashboard_link}", file=sys.stderr)
         outputs = allocate(n, t, spec, False)
         futures = {client.submit(_dask_chunk, job.subset(a, b), b - a, list(spec),

@@ -7,8 +7,10 @@ runs once per stretch of satellites that fly one design (:class:`twin.run.pipeli
 """
 from __future__ import annotations
 
+import os
 import sys
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
 from twin.io import export
+from twin.io.atomic import atomic_path
 from twin.run import pool
 from twin.run.backends import create_store, run_dask
 from twin.run.pipeline import (
@@ -66,8 +69,8 @@ def geometry(constellation, start, duration, step, *, workers=None,
     _check_constellation(constellation)
     _check_options(workers=workers)
     grid = make_time_grid(start, duration, step)
-    check_memory(len(constellation), grid.n, True, GEOMETRY_BYTES_PER_SAT_STEP,
-                 "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)")
+    check_memory(len(constellation), grid.n, "geometry",
+                 pool.default_workers() if workers is None else workers)
     elements = _resolve(constellation, grid, max_epoch_gap_days)
     _check_step(elements, grid)
     n, t = len(elements), grid.n
@@ -126,6 +129,8 @@ class SimulationResult:
         self._summary = summary
         self.constellation = constellation
         self.designs = designs
+        #: names the output set of this result (``twin run`` sets it; files carry it)
+        self.run_id = None
 
     def per_orbit(self) -> pd.DataFrame:
         """One row per satellite and orbit (see :mod:`twin.summary` for the columns)."""
@@ -144,6 +149,9 @@ class SimulationResult:
     def _metadata(self):
         self._need_timeseries()
         meta = {"twin.summary": self._summary}
+        if self.run_id is not None:     # as in summary.json of the run's output set
+            meta = {"twin.summary": {**self._summary, "run_id": self.run_id},
+                    "twin.run_id": self.run_id}
         if self.scenario is not None:
             meta["twin.scenario"] = self.scenario.to_toml()
         return meta
@@ -196,7 +204,8 @@ def _progress_callback(progress, total, desc):
 def simulate(constellation, start, duration, step, *, policy="reserve", workers=None,
              design=None, progress=False, timeseries=True, store=None, engine="local",
              scheduler=None, propagator="sgp4", chunk_sats=None,
-             overwrite=False, max_epoch_gap_days=30.0) -> SimulationResult:
+             overwrite=False, max_epoch_gap_days=30.0,
+             dashboard="127.0.0.1:0") -> SimulationResult:
     """Simulate every satellite's power, battery, thermal state and compute over the run.
 
     Parameters
@@ -233,6 +242,14 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
         Satellites per chunk (default: about 400,000 satellite-steps).
     max_epoch_gap_days : float or None
         Refuse catalogued satellites whose epoch is further than this from the run.
+    dashboard : str or None
+        Where a local Dask cluster's dashboard listens ("HOST:PORT"; default this machine
+        only, any free port).  It has no authentication: "0.0.0.0:8787" exposes it to the
+        network.  None turns it off.
+
+    Raises ``NonFiniteError`` (a ``ValueError``) when a valid step or an orbit's row came
+    out infinite or NaN (an input that passed validation overflowed in the models): a run
+    never reports a number computed from an overflow.
 
     Returns
     -------
@@ -252,6 +269,8 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
                          f"{', '.join(PROPAGATORS)}")
     if design is not None and not isinstance(design, SatelliteDesign):
         raise TypeError(f"design must be a twin.SatelliteDesign, got {type(design).__name__}")
+    if dashboard is not None and not isinstance(dashboard, str):
+        raise TypeError(f"dashboard must be 'HOST:PORT' or None, got {dashboard!r}")
     if store is not None and not timeseries:
         raise ValueError("store= streams the time series; it cannot be combined with "
                          "timeseries=False")
@@ -264,59 +283,174 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
             raise TypeError(f"shell {sh.name!r}: design must be a twin.SatelliteDesign, got "
                             f"{type(d).__name__}")
     n, t = len(elements), grid.n
-    check_memory(n, t, timeseries and store is None)
+    check_memory(n, t, "summary" if not timeseries else "timeseries" if store is None
+                 else "store", pool.default_workers() if workers is None else workers)
     spec = physics_spec(designs[0], policy)
     frames = sun_and_frames(grid.skyfield_time())
     bounds = pool.chunk_bounds(n, t, chunk_sats,
                                pool.default_workers() if workers is None else workers)
-    store_vars = None
-    if store is not None:
-        store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
-        create_store(store, elements, grid, frames, spec, VARIABLE_ATTRS, bounds, overwrite)
-    physics = PhysicsStep(designs, constellation.shell_index(),
-                          elements["inclination_deg"].to_numpy(float), grid.step_s,
-                          frames.sun_distance_km / AU_KM, policy,
-                          store=None if store is None else str(store), store_vars=store_vars)
-    jd, fr = grid.jd_utc()
-    job = ChunkJob(elements, jd, fr, frames, physics, propagator=propagator,
-                   minimal=not timeseries)
-    full_spec = {**GEOMETRY_OUTPUTS, **spec} if timeseries and store is None else {}
-    tick, close = _progress_callback(progress, n, "simulate")
-    try:
-        if engine == "dask":
-            outputs, results = run_dask(job, bounds, full_spec, n, t, workers, scheduler, tick)
+    # A store is written under a temporary sibling name and swapped in only when the run
+    # finished and passed the output check (twin.io.atomic): an interrupted store never
+    # carries the final name, and an existing one is kept until then.
+    with (atomic_path(store, overwrite, directory=True) if store is not None
+          else nullcontext(None)) as store_tmp:
+        store_vars = None
+        if store is not None:
+            store_vars = list(GEOMETRY_OUTPUTS) + list(spec)
+            create_store(store_tmp, elements, grid, frames, spec, VARIABLE_ATTRS, bounds)
+        physics = PhysicsStep(designs, constellation.shell_index(),
+                              elements["inclination_deg"].to_numpy(float), grid.step_s,
+                              frames.sun_distance_km / AU_KM, policy,
+                              store=None if store is None else str(store_tmp),
+                              store_vars=store_vars)
+        jd, fr = grid.jd_utc()
+        job = ChunkJob(elements, jd, fr, frames, physics, propagator=propagator,
+                       minimal=not timeseries)
+        full_spec = {**GEOMETRY_OUTPUTS, **spec} if timeseries and store is None else {}
+        tick, close = _progress_callback(progress, n, "simulate")
+        try:
+            if engine == "dask":
+                outputs, results = run_dask(job, bounds, full_spec, n, t, workers, scheduler,
+                                            tick, dashboard)
+            else:
+                outputs, results = run_local(job, bounds, full_spec, n, t, workers, tick)
+        finally:
+            close()
+        report_errors(results, elements, grid.times)
+        per_orbit = per_orbit_table(results, elements["name"].to_numpy(), grid.times[0])
+        longest = np.concatenate([r.longest_shadow_s for r in results])
+        sunlit_mean = float(np.concatenate([r.sunlit_sum for r in results]).sum()) / (n * t)
+        if store is not None:
+            ds = xr.open_zarr(store_tmp, zarr_format=2)
         else:
-            outputs, results = run_local(job, bounds, full_spec, n, t, workers, tick)
-    finally:
-        close()
-    report_errors(results, elements, grid.times)
-    per_orbit = per_orbit_table(results, elements["name"].to_numpy(), grid.times[0])
-    longest = np.concatenate([r.longest_shadow_s for r in results])
-    sunlit_mean = float(np.concatenate([r.sunlit_sum for r in results]).sum()) / (n * t)
+            ds = build_dataset(elements, grid, frames, outputs, attrs=VARIABLE_ATTRS)
+        ds.attrs.update(policy=policy, propagator=propagator, timeseries=int(bool(timeseries)))
+        summary = constellation_summary(per_orbit, n, sunlit_mean,
+                                        worst_eclipse_s=float(longest.max()))
+        names = elements["name"].to_numpy()
+        check_finite(per_orbit, summary, ds if timeseries else None,
+                     names[_invalid_sats(results, n)], list(spec))
     if store is not None:
         ds = xr.open_zarr(store, zarr_format=2)
-    else:
-        ds = build_dataset(elements, grid, frames, outputs, attrs=VARIABLE_ATTRS)
-    ds.attrs.update(policy=policy, propagator=propagator, timeseries=int(bool(timeseries)))
-    summary = constellation_summary(per_orbit, n, sunlit_mean,
-                                    worst_eclipse_s=float(longest.max()))
+        ds.attrs.update(policy=policy, propagator=propagator, timeseries=1)
     return SimulationResult(ds, per_orbit, summary, constellation, designs)
 
 
-#: Refuse in-memory time series above this many bytes (use timeseries=False or store=).
+#: Refuse runs expected to need more than this many bytes of memory (per run, all modes).
 MAX_IN_MEMORY_BYTES = 16 * 2**30
-#: Approximate bytes per satellite-step of an in-memory simulation (all variables).
-BYTES_PER_SAT_STEP = 290
-#: ... and of an in-memory geometry dataset.
-GEOMETRY_BYTES_PER_SAT_STEP = 90
+#: Bytes per time step whatever the satellites (the Sun, the frames, the time grid).  Measured
+#: (peak RSS, 1 satellite, 2e4 to 4e5 steps, 2026): 1,300 B; booked with 8 % margin.
+BYTES_PER_STEP = 1_400
+#: Bytes per satellite-step by mode: (kept for the whole run, in a chunk being computed).
+#: Measured as above with 1, 20 and 100 satellites x 2e4 steps (one and five chunks):
+#: geometry 89 / 25, time series in memory 216 / 100, summary only 0 / 93, Zarr store 0 / 336;
+#: booked with about 10 % margin.
+MODE_BYTES = {"geometry": (100, 40), "timeseries": (240, 120), "summary": (0, 110),
+              "store": (0, 370)}
+#: ... kept for compatibility: the whole-run bytes of the two in-memory modes.
+BYTES_PER_SAT_STEP = MODE_BYTES["timeseries"][0]
+GEOMETRY_BYTES_PER_SAT_STEP = MODE_BYTES["geometry"][0]
+
+_ADVICE = {
+    "timeseries": "run with timeseries=False (per-orbit rows and totals only) or "
+                  "store='run.zarr' to stream the time series to disk",
+    "geometry": "use shorter runs or fewer satellites, or twin.simulate(..., timeseries=False)",
+    "summary": "a chunk holds at least one satellite's whole run: use a longer step or a "
+               "shorter run, or fewer workers",
+    "store": "a chunk holds at least one satellite's whole run: use a longer step or a "
+             "shorter run, or fewer workers",
+}
 
 
-def check_memory(n_sat, n_time, in_memory, bytes_per_sat_step=BYTES_PER_SAT_STEP,
-                 advice="run with timeseries=False (per-orbit rows and totals only) or "
-                        "store='run.zarr' to stream the time series to disk"):
-    need = n_sat * n_time * bytes_per_sat_step
-    if in_memory and need > MAX_IN_MEMORY_BYTES:
+def memory_needed(n_sat, n_time, mode, workers=1):
+    """Expected peak memory [bytes] of a run in ``mode`` ("geometry", "timeseries",
+    "summary", "store"): the per-step part, the part kept for the whole run and the chunks
+    in flight (one per worker, at least one satellite each)."""
+    kept, chunk = MODE_BYTES[mode]
+    size = pool.chunk_bounds(max(n_sat, 1), n_time, None, workers)[0]
+    in_flight = min(n_sat, (size[1] - size[0]) * max(workers, 1))
+    return n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight)
+
+
+def memory_limit() -> int:
+    """MAX_IN_MEMORY_BYTES, or three quarters of this machine's physical memory if smaller
+    (assumption: the rest is the system's and other programs')."""
+    try:
+        phys = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return MAX_IN_MEMORY_BYTES
+    return min(MAX_IN_MEMORY_BYTES, int(0.75 * phys))
+
+
+def check_memory(n_sat, n_time, mode="timeseries", workers=1):
+    """Refuse (``ValueError``) a run expected to need more than :func:`memory_limit`."""
+    need, limit = memory_needed(n_sat, n_time, mode, workers), memory_limit()
+    if need > limit:
+        what = "the time series of " if mode in ("timeseries", "geometry") else "a run of "
         raise ValueError(
-            f"the time series of {n_sat:,} satellites x {n_time:,} steps needs about "
-            f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
-            f"{advice}")
+            f"{what}{n_sat:,} satellites x {n_time:,} steps needs about "
+            f"{need / 2**30:,.1f} GiB of memory (limit {limit / 2**30:,.3g} GiB); "
+            f"{_ADVICE[mode]}")
+
+
+class NonFiniteError(ValueError):
+    """A run's output holds an infinite or NaN value where a finite one belongs.
+
+    Attributes: ``variable`` (the output), ``sat`` (the satellite's name) and ``time``."""
+
+    def __init__(self, variable, sat, time=None):
+        self.variable, self.sat, self.time = variable, sat, time
+        when = "" if time is None else f" at {pd.Timestamp(time)}"
+        super().__init__(
+            f"the run produced a non-finite value (inf or NaN) of {variable} for satellite "
+            f"{sat!r}{when}: an input is outside the physically meaningful range and "
+            "overflowed in the models (check the design values, e.g. areas, heat capacities "
+            "and normal_rsw); nothing was written")
+
+
+def _invalid_sats(results, n):
+    """Boolean (n,): satellites with at least one invalid step (SGP4 error, re-entry)."""
+    bad = np.zeros(n, bool)
+    for r in results:
+        if r.errors is not None:
+            bad[r.start:r.start + len(r.errors)] = r.errors.any(axis=1)
+    return bad
+
+
+def check_finite(per_orbit, summary, ds, invalid_names, variables):
+    """Refuse (:class:`NonFiniteError`) a run whose outputs hold a number computed from an
+    overflow: any infinity; a NaN in a per-orbit row of a satellite without invalid steps or,
+    in the time series ``ds`` (lazy Zarr-backed or in memory), at a valid step.  NaN marks
+    invalid steps by convention (docs/output.md), so only those may hold it."""
+    sats = per_orbit["sat"].to_numpy()
+    ok_nan = np.isin(sats.astype(str), np.asarray(invalid_names).astype(str))
+    for col in per_orbit.columns:
+        v = per_orbit[col].to_numpy()
+        if v.dtype.kind != "f":
+            continue
+        wrong = np.isinf(v) | (np.isnan(v) & ~ok_nan)
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            raise NonFiniteError(col, str(sats[i]), per_orbit["start"].iloc[i])
+    for k, v in summary.items():
+        if isinstance(v, float) and not np.isfinite(v):
+            raise NonFiniteError(k, "(constellation total)")
+    if ds is None or "valid" not in ds:
+        return
+    valid = ds["valid"].astype(bool)
+    all_valid = bool(valid.all())
+    for name in variables:
+        if name not in ds or ds[name].dtype.kind != "f":
+            continue
+        v = ds[name]
+        finite = np.isfinite(v)
+        if bool(finite.all()):              # the usual case: one pass over the variable
+            continue
+        wrong = ~finite if all_valid else np.isinf(v) | (np.isnan(v) & valid)
+        extra = [d for d in wrong.dims if d not in ("sat", "time")]
+        if extra:
+            wrong = wrong.any(extra)
+        if bool(wrong.any()):
+            idx = np.argwhere(np.asarray(wrong.transpose("sat", "time").values))[0]
+            raise NonFiniteError(name, str(ds["sat"].values[idx[0]]),
+                                 ds["time"].values[idx[1]])
