@@ -287,6 +287,7 @@ def test_report_in_chromium(run_dir, tmp_path, chromium):
     shot = chromium.screenshot(tmp_path / "report.png")
     assert_not_blank(shot)
     if SHOTS:
+        chromium.run("document.getElementById('timeseries').scrollIntoView()")
         chromium.screenshot(SHOTS / "report.png")
 
 
