@@ -28,9 +28,13 @@ SCENARIO = """\
 start = "2027-06-21T00:00:00Z"
 duration = "3 h"
 step = "60 s"
+policy = "reserve"
+
+[design.solar]
+area_m2 = 400
 
 [design.compute]
-gpus = 16
+gpus = 64
 
 [[shells]]
 name = "dd"
@@ -266,10 +270,17 @@ def test_report_in_chromium(run_dir, tmp_path, chromium):
     sats = chromium.run("return document.getElementById('timeseries').layout"
                         ".updatemenus[0].buttons.map(b => b.label)")
     assert sorted(sats) == [f"dd-P01-S0{i}" for i in (1, 2, 3)]
-    # the selector shows the chosen satellite's traces only
-    chromium.run("const g=document.getElementById('timeseries');"
-                 "Plotly.update(g, g.layout.updatemenus[0].buttons[2].args[0],"
-                 " g.layout.updatemenus[0].buttons[2].args[1]);")
+    # the selector (real clicks on plotly's dropdown) shows the chosen satellite's traces only
+    from selenium.webdriver.common.by import By
+
+    chromium.run("document.getElementById('timeseries').scrollIntoView()")
+    chromium.driver.find_element(By.CSS_SELECTOR, "#timeseries .updatemenu-header-group").click()
+    buttons = chromium.wait_for("document.querySelectorAll("
+                                "'#timeseries .updatemenu-dropdown-button').length")
+    assert buttons == N_SAT
+    chromium.driver.find_elements(By.CSS_SELECTOR,
+                                  "#timeseries .updatemenu-dropdown-button")[2].click()
+    chromium.wait_for("document.getElementById('timeseries').layout.updatemenus[0].active == 2")
     visible = chromium.run("return document.getElementById('timeseries').data"
                            ".filter(t => t.visible === true).map(t => t.name)")
     assert len(visible) == 5 and len(set(visible)) == 1 and visible[0] == sats[2]
@@ -289,6 +300,7 @@ def test_report_in_chromium(run_dir, tmp_path, chromium):
     if SHOTS:
         chromium.run("document.getElementById('timeseries').scrollIntoView()")
         chromium.screenshot(SHOTS / "report.png")
+        chromium.run("window.scrollTo(0, 0)")
 
 
 def test_viewer_in_chromium(run_dir, tmp_path, chromium):
