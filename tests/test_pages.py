@@ -337,3 +337,23 @@ def test_viewer_in_chromium(run_dir, tmp_path, chromium):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_twin_view_command_serves_until_interrupted(run_dir):
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "TWIN_NUMBA": "0"}
+    p = subprocess.Popen([sys.executable, "-m", "twin", "view", str(run_dir)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = p.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        assert "Cesium.js" in urllib.request.urlopen(url, timeout=30).read().decode()
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=30) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
