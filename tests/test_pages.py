@@ -227,6 +227,34 @@ def test_oem_single_file_and_bad_target(tmp_path):
         read_oem(tmp_path / "nope.oem")
 
 
+def test_constellation_from_oem_round_trip(tmp_path):
+    import twin
+    from twin.io.oem import constellation_from_oem, to_oem
+
+    c = (twin.Constellation.walker(550, 53, 1, 2)
+         + twin.Constellation.sun_synchronous(altitude_km=650, ltan="18:00"))
+    ds = twin.geometry(c, start="2027-06-21", duration="4 h", step="60 s")
+    to_oem(ds, tmp_path / "oem")
+    back = constellation_from_oem(tmp_path / "oem")
+    assert max(back.oem_fit_rms_km.values()) < 1e-3
+    ds2 = twin.geometry(back, start="2027-06-21", duration="4 h", step="60 s")
+    ds2 = ds2.sel(sat=ds["sat"].values)          # files are read in name order
+    assert np.abs(ds2["position_km"].values - ds["position_km"].values).max() < 1e-3
+    # an ephemeris SGP4 cannot follow (a 50 km jump: a manoeuvre) is refused, not fitted
+    f = sorted((tmp_path / "oem").glob("*.oem"))[0]
+    lines = f.read_text().splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("2027-06-21T01:00"))
+    for i in range(k, len(lines)):
+        parts = lines[i].split()
+        if len(parts) == 7:
+            parts[1] = repr(float(parts[1]) + 50.0)
+            lines[i] = " ".join(parts)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / f.name).write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="km RMS"):
+        constellation_from_oem(tmp_path / "bad")
+
+
 # ----- the viewer server ----------------------------------------------------------------------
 def test_view_server_routes(run_dir, tmp_path):
     cesium = local_cesium()

@@ -5,7 +5,8 @@ every step of a run, UTC epochs, ``CENTER_NAME = EARTH``.  The positions are the
 ``position_km``; the velocities come from re-propagating the satellite's elements (kept as
 ``sat`` coordinates) at the same instants and rotating them from TEME to GCRS with the same
 matrices as the positions (the frame's own rotation, ~1e-11 rad/s, is negligible).
-:func:`read_oem` reads an OEM (KVN or XML) back into a table (with the same library).
+:func:`read_oem` reads an OEM (KVN or XML) back into a table (with the same library), and
+:func:`constellation_from_oem` fits SGP4 mean elements to it for ``twin.Constellation`` input.
 
 References
 ----------
@@ -130,3 +131,100 @@ def read_oem(path) -> pd.DataFrame:
             rows.append((name, s.epoch.utc.datetime64, *s.position, *s.velocity, frame))
     return pd.DataFrame(rows, columns=["sat", "time", "x_km", "y_km", "z_km", "vx_km_s",
                                        "vy_km_s", "vz_km_s", "ref_frame"])
+
+
+# ----- OEM -> Constellation ----------------------------------------------------------------------
+#: States used per satellite in the fit (evenly spaced over the first FIT_SPAN_MIN minutes).
+FIT_STATES = 40
+#: Span fitted [min]: about two LEO orbits, long enough to separate the mean elements from
+#: SGP4's short-period terms, short enough for drag not to matter (assumption).
+FIT_SPAN_MIN = 200.0
+
+
+def _osculating(r, v, mu=398600.8):
+    """Two-body elements of a state: a [km], e, i, RAAN and argument of latitude [deg]."""
+    h = np.cross(r, v)
+    rn, vn, hn = np.linalg.norm(r), np.linalg.norm(v), np.linalg.norm(h)
+    a = 1.0 / (2.0 / rn - vn * vn / mu)
+    e = np.linalg.norm(np.cross(v, h) / mu - r / rn)
+    inc = np.degrees(np.arccos(h[2] / hn))
+    node = np.cross([0.0, 0.0, 1.0], h)
+    nn = np.linalg.norm(node)
+    raan = np.degrees(np.arctan2(node[1], node[0])) % 360.0
+    u = np.degrees(np.arctan2(np.dot(np.cross(node, r), h) / (nn * hn), np.dot(node, r) / nn))
+    return a, e, inc, raan, u % 360.0
+
+
+def _fit_one(name, epoch, offsets_s, r_teme, v0_teme):
+    """SGP4 mean elements (keywords of ``Constellation.from_elements``) whose positions best
+    match ``r_teme`` [km] at ``epoch + offsets_s``, and the RMS position residual [km].
+    Least squares over altitude, inclination, RAAN, (e cos w, e sin w) and the mean argument of
+    latitude (well defined for near-circular orbits), from the two-body elements of the first
+    state."""
+    from scipy.optimize import least_squares  # lazy: only the OEM reader fits
+
+    a, _, inc, raan, u = _osculating(r_teme[0], v0_teme)
+    jd, fr = jd_from_datetime(epoch, offsets_s)
+
+    def elements(x):
+        alt, i_deg, node, ex, ey, lam = x
+        argp = float(np.degrees(np.arctan2(ey, ex))) % 360.0
+        return {"altitude_km": float(alt), "inclination_deg": float(i_deg),
+                "raan_deg": float(node % 360.0), "eccentricity": float(np.hypot(ex, ey)),
+                "arg_perigee_deg": argp, "mean_anomaly_deg": float((lam - argp) % 360.0)}
+
+    def residual(x):
+        el = orbit_elements_table(name, epoch, elements(x))
+        r, _, err = chunk_states(el, jd, fr)
+        return np.where(err[0][:, None] == 0, r[0] - r_teme, 1e3).ravel()
+
+    x0 = np.array([a - 6378.135, inc, raan, 0.0, 0.0, u])
+    fit = least_squares(residual, x0, x_scale=[1.0, 0.01, 0.01, 1e-4, 1e-4, 0.01],
+                        bounds=([150.0, 0.0, -720.0, -0.5, -0.5, -1e4],
+                                [50000.0, 180.0, 720.0, 0.5, 0.5, 1e4]))
+    return elements(fit.x), float(np.sqrt(np.mean(fit.fun.reshape(-1, 3) ** 2) * 3))
+
+
+def orbit_elements_table(name, epoch, kw):
+    """A one-row element table (for SGP4) from ``from_elements`` keywords."""
+    from twin.constellation import Constellation  # lazy: io builds on the top level here only
+
+    return Constellation.from_elements(epoch=epoch, name=name, **kw).elements
+
+
+def constellation_from_oem(path, design=None, max_rms_km=1.0):
+    """A ``twin.Constellation`` from an OEM file or a directory of them (as ``to_oem``
+    writes): one satellite per object, its SGP4 mean elements fitted by least squares to its
+    first :data:`FIT_SPAN_MIN` minutes of states (GCRF, converted to TEME).  The fit's RMS
+    position residual must be below ``max_rms_km`` [km] (else a ``ValueError`` naming the
+    satellite): an ephemeris SGP4 cannot follow (a manoeuvre, a high-fidelity force model over
+    days) is refused rather than silently approximated."""
+    from twin.constellation import Constellation  # lazy: io builds on the top level here only
+
+    states = read_oem(path)
+    out, fits = None, {}
+    for name, g in states.groupby("sat", sort=False):
+        g = g.sort_values("time")
+        t = g["time"].to_numpy("datetime64[ns]")
+        off = (t - t[0]) / np.timedelta64(1, "s")
+        keep = np.flatnonzero(off <= FIT_SPAN_MIN * 60.0)
+        keep = keep[np.unique(np.linspace(0, len(keep) - 1, min(FIT_STATES, len(keep)))
+                              .round().astype(int))]
+        if len(keep) < 6:
+            raise ValueError(f"{path}: {name} has {len(keep)} states in its first "
+                             f"{FIT_SPAN_MIN:g} min; at least 6 are needed to fit elements")
+        frames = sun_and_frames(skyfield_time(t[0], off[keep]))
+        to_teme = np.transpose(frames.teme_to_gcrs, (0, 2, 1))
+        r = np.einsum("tij,tj->ti", to_teme, g[["x_km", "y_km", "z_km"]].to_numpy()[keep])
+        v = np.einsum("tij,tj->ti", to_teme,
+                      g[["vx_km_s", "vy_km_s", "vz_km_s"]].to_numpy()[keep])
+        kw, rms = _fit_one(str(name), t[0], off[keep], r, v[0])
+        if rms > max_rms_km:
+            raise ValueError(f"{path}: {name}: SGP4 mean elements follow the OEM states only to "
+                             f"{rms:.3g} km RMS (limit max_rms_km={max_rms_km:g}); the ephemeris "
+                             "is not an SGP4-like orbit")
+        fits[str(name)] = rms
+        one = Constellation.from_elements(epoch=t[0], name=str(name), design=design, **kw)
+        out = one if out is None else out + one
+    out.oem_fit_rms_km = fits
+    return out
