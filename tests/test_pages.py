@@ -385,3 +385,15 @@ def test_twin_view_command_serves_until_interrupted(run_dir):
     finally:
         if p.poll() is None:
             p.kill()
+
+
+def test_plot_path_creates_missing_parents(tmp_path, capsys):
+    target = tmp_path / "new" / "dir" / "season.png"
+    code, _, err = cli(["eclipse-season", "--altitude", "650", "--ltan", "18:00", "--year",
+                        "2027", "--step", "900", "--plot", target], capsys)
+    assert code == 0, err
+    assert target.stat().st_size > 1000
+    (tmp_path / "file").write_text("x")
+    code, _, err = cli(["eclipse-season", "--altitude", "650", "--ltan", "18:00", "--year",
+                        "2027", "--plot", tmp_path / "file" / "s.png"], capsys)
+    assert code == 2 and "not a directory" in err
