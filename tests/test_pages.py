@@ -315,7 +315,8 @@ def test_report_in_chromium(run_dir, tmp_path, chromium):
     # sorting: a click on the duration_min heading orders the rows by it, a second reverses
     column = """
         const t=document.querySelector('table.sortable');
-        const i=Array.from(t.tHead.rows[0].cells).findIndex(c=>c.textContent.startsWith('duration_min'));
+        const i=Array.from(t.tHead.rows[0].cells)
+            .findIndex(c=>c.textContent.startsWith('duration_min'));
         if (arguments[0]) { t.tHead.rows[0].cells[i].click(); }
         return Array.from(t.tBodies[0].rows).map(r=>parseFloat(r.cells[i].dataset.v));"""
     before = chromium.run(column, False)

@@ -439,8 +439,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        print("twin: error: give a command (run, compare, eclipse-season, claims, report, view); see "
-              "'twin --help'",
+        print("twin: error: give a command (run, compare, eclipse-season, claims, report, "
+              "view); see 'twin --help'",
               file=sys.stderr)
         return 2
     try:

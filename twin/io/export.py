@@ -181,7 +181,8 @@ def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Pat
     """A CZML document for CesiumJS: a document packet with the clock, then one packet per
     satellite with its sampled inertial position (``referenceFrame: INERTIAL``, metres) and
     time-tagged custom properties (``sunlit_fraction`` and, after a simulation,
-    ``throughput_gb300`` and ``battery_wh``, which ``twin view`` colours by).  Names are HTML-escaped in descriptions."""
+    ``throughput_gb300`` and ``battery_wh``, which ``twin view`` colours by).  Names are
+    HTML-escaped in descriptions."""
     # czml3 (pydantic models) takes a fifth of a second to import: only when writing CZML
     from czml3 import Document, Packet
     from czml3.properties import Clock, Label, Point, Position

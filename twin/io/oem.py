@@ -83,7 +83,7 @@ def to_oem(ds: xr.Dataset, path, overwrite=False, originator="orbital-twin") -> 
         cols = (tuple(ep),) + tuple(tuple(pos[i, ok, k].tolist()) for k in range(3)) \
             + tuple(tuple(vel[i, ok, k].tolist()) for k in range(3))
         header = HeaderSection({"CCSDS_OEM_VERS": "2.0", "ORIGINATOR": originator,
-                                "CREATION_DATE": _dt.datetime.now(_dt.timezone.utc)
+                                "CREATION_DATE": _dt.datetime.now(_dt.UTC)
                                 .strftime("%Y-%m-%dT%H:%M:%S")})
         messages[str(sat)] = OrbitEphemerisMessage(header, [EphemerisSegment(meta, cols)])
     if not messages:
