@@ -336,7 +336,16 @@ def test_viewer_in_chromium(run_dir, tmp_path, chromium):
     cesium = local_cesium()
     need(None if cesium else "no local CesiumJS (npm install cesium into ~/.cache/twin-cesium "
          "or set TWIN_CESIUM_DIR); the test never uses the network")
-    srv, url = serve_in_thread(run_dir, cesium=cesium)
+    # the run's CZML plus one inter-satellite link (a polyline between two satellites'
+    # positions, as a links model would write): the viewer must draw it and count it
+    czml = json.loads((run_dir / "constellation.czml").read_text())
+    czml.append({"id": "link/0-1", "name": "link", "polyline": {
+        "positions": {"references": ["sat/0#position", "sat/1#position"]},
+        "width": 1.5, "material": {"solidColor": {"color": {"rgba": [0, 255, 255, 200]}}}}})
+    view_dir = tmp_path / "run"
+    view_dir.mkdir()
+    (view_dir / "constellation.czml").write_text(json.dumps(czml))
+    srv, url = serve_in_thread(view_dir, cesium=cesium)
     try:
         chromium.open(url)
         chromium.wait_for("window.twinStatus && (window.twinStatus.loaded || "
@@ -344,6 +353,7 @@ def test_viewer_in_chromium(run_dir, tmp_path, chromium):
         status = chromium.run("return window.twinStatus")
         assert status["error"] is None, status
         assert status["satellites"] == N_SAT and status["colourBy"] == "throughput_gb300"
+        assert status["links"] == 1
         chromium.wait_for("window.twinViewer.scene.globe.tilesLoaded")
         n_entities = chromium.run("return window.twinViewer.dataSources.get(0).entities"
                                   ".values.filter(e => e.point).length")
@@ -353,7 +363,7 @@ def test_viewer_in_chromium(run_dir, tmp_path, chromium):
                      "s.dispatchEvent(new Event('change'));")
         assert chromium.run("return window.twinStatus.colourBy") == "battery_wh"
         hi = chromium.run("return document.getElementById('hi').textContent")
-        assert float(hi) == pytest.approx(pd.read_parquet(
+        assert float(hi) == pytest.approx(pd.read_parquet(  # the run's largest battery sample
             run_dir / "timeseries.parquet", columns=["battery_wh"])["battery_wh"].max() / 1e3,
             abs=0.06)
         chromium.run("const v=window.twinViewer; v.clock.shouldAnimate=false;"
