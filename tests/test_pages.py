@@ -131,6 +131,32 @@ def test_report_refuses_to_clobber_and_bad_dirs(run_dir, tmp_path, capsys):
     assert code == 2 and "summary.json" in err
 
 
+def test_summary_only_run_dir_gives_a_page_without_time_series(run_dir, tmp_path):
+    import shutil
+
+    for f in ("summary.json", "per_orbit.csv"):
+        shutil.copy(run_dir / f, tmp_path / f)
+    text = write_report(tmp_path).read_text()
+    assert 'id="eclipse"' in text and 'id="timeseries"' not in text
+
+
+def test_large_runs_are_thinned_and_say_so():
+    from twin.io.report import MAX_POINTS, MAX_SATELLITES, timeseries_figure
+
+    n_sat, n_t = 100, 7001
+    rng = np.random.default_rng(1)
+    series = {"sat": [f"s{i:03d}" for i in range(n_sat)],
+              "time": np.datetime64("2027-01-01") + np.arange(n_t) * np.timedelta64(60, "s"),
+              "throughput_gb300": rng.random((n_sat, n_t)), "battery_wh": rng.random((n_sat, n_t))}
+    fig, caption = timeseries_figure(series, "test run", worst="s057")
+    labels = [b["label"] for b in fig.layout.updatemenus[0].buttons]
+    assert len(labels) == MAX_SATELLITES and labels[0] == "s057" and len(set(labels)) == 40
+    assert len(fig.data) == 2 * MAX_SATELLITES
+    assert all(len(tr.x) <= MAX_POINTS for tr in fig.data)
+    np.testing.assert_array_equal(fig.data[0].y, series["throughput_gb300"][57, ::3])
+    assert "one step in 3 shown" in caption and "40 of 100 satellites" in caption
+
+
 def test_load_run_matches_the_parquet(run_dir):
     run = load_run(run_dir)
     s = run["series"]

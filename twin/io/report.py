@@ -210,7 +210,7 @@ def timeseries_figure(series, caption, worst=None):
                       updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0,
                                     "xanchor": "right", "y": 1.0 + 60 / (170 * m + 120),
                                     "yanchor": "bottom", "showactive": True}])
-    note = f"; every {thin}th step shown" if thin > 1 else ""
+    note = f"; one step in {thin} shown" if thin > 1 else ""
     shown = (f"; {len(idx)} of {len(series['sat'])} satellites offered (evenly spaced, the "
              "worst-orbit satellite first)" if len(idx) < len(series["sat"]) else "")
     return fig, f"Per-satellite time series: {caption}{note}{shown}."
