@@ -106,7 +106,8 @@ def assert_not_blank(png: Path, min_colours=40, min_share=0.03):
 
 # ----- report (no browser) -------------------------------------------------------------------
 def test_report_page_is_self_contained(run_dir, tmp_path, capsys):
-    code, out, err = cli(["report", run_dir, "--out", tmp_path / "new" / "r.html"], capsys)
+    code, out, err = cli(["report", run_dir, "--out", tmp_path / "new" / "r.html",
+                          "--no-season"], capsys)
     assert code == 0, err
     text = plain((tmp_path / "new" / "r.html").read_text())
     assert "plotly.js v" in text or "Plotly" in text[:200_000]          # plotly.js inlined
@@ -118,6 +119,7 @@ def test_report_page_is_self_contained(run_dir, tmp_path, capsys):
     body = text.split('<table class="sortable">', 1)[1].split("</table>", 1)[0]
     assert body.count("<tr>") == len(po) + 1                            # header + every orbit
     assert "3 satellites; from 2027-06-21 00:00 UTC for 3.0 h at 60 s steps" in text
+    assert 'id="season"' not in text                                   # --no-season
 
 
 def test_report_refuses_to_clobber_and_bad_dirs(run_dir, tmp_path, capsys):
@@ -173,11 +175,18 @@ def test_result_to_html(tmp_path):
     c = twin.Constellation.sun_synchronous(altitude_km=650, ltan="18:00", planes=1,
                                            sats_per_plane=2)
     r = twin.simulate(c, start="2027-06-21", duration="2 h", step="120 s", workers=1)
-    path = r.to_html(tmp_path / "r.html")
+    path = r.to_html(tmp_path / "r.html", season=False)
     text = path.read_text()
     assert text.count('class="plotly-graph-div"') == 2 and "sso-650km-1800-P01-S02" in text
     with pytest.raises(ValueError, match="exists"):
         r.to_html(tmp_path / "r.html")
+    from twin.io.report import constellation_sso_shells, sso_shells
+
+    two = c + twin.Constellation.sun_synchronous(altitude_km=800, ltan="06:30", planes=2,
+                                                 raan_spread_deg=30.0)
+    assert constellation_sso_shells(two) == [(650.0, "18:00"), (800.0, "06:30"),
+                                             (800.0, "07:30")]
+    assert sso_shells(SCENARIO) == [(650.0, "18:00")]
 
 
 def test_compare_and_claims_pages(tmp_path, capsys):
@@ -319,8 +328,16 @@ def chromium():
 def test_report_in_chromium(run_dir, tmp_path, chromium):
     page = write_report(run_dir, tmp_path / "report.html")
     chromium.open(page.resolve().as_uri())
-    chromium.wait_for("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
-    assert chromium.run("return document.querySelectorAll('.js-plotly-plot').length") == 2
+    chromium.wait_for("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+    ids = chromium.run("return Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                       ".map(d => d.id)")
+    assert ids == ["season", "timeseries", "eclipse"]
+    # the season: one curve (one sun-synchronous shell) over the whole year, June in eclipse
+    # (about 15 orbits a day of up to ~20 min each in June, none out of season)
+    season = chromium.run("const d=document.getElementById('season')._fullData;"
+                          "const y=Array.from(d[0].y);"
+                          "return [d.length, d[0].x.length, Math.max(...y), Math.min(...y)];")
+    assert season[0] == 1 and season[1] == 365 and 250 < season[2] < 320 and season[3] == 0
     sats = chromium.run("return document.getElementById('timeseries').layout"
                         ".updatemenus[0].buttons.map(b => b.label)")
     assert sorted(sats) == [f"dd-P01-S0{i}" for i in (1, 2, 3)]

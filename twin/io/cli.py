@@ -374,6 +374,8 @@ def _add_report(sub):
     p = _sub(sub, "report", "write one offline interactive HTML page of a run directory")
     p.add_argument("run_dir", metavar="RUN_DIR", help="the --out directory of 'twin run'")
     p.add_argument("--out", metavar="FILE.html", help="the page (default RUN_DIR/report.html)")
+    p.add_argument("--no-season", action="store_true", help="leave out the year's eclipse "
+                   "season of the sun-synchronous shells (a few seconds each)")
     p.add_argument("--force", action="store_true", help="replace an existing page")
     p.set_defaults(func=_cmd_report)
 
@@ -384,7 +386,7 @@ def _cmd_report(args):
     out = Path(args.out) if args.out else Path(args.run_dir) / "report.html"
     if Path(args.run_dir).is_dir():
         _check_html_path(out, args.force)
-    path = write_report(args.run_dir, out, overwrite=args.force)
+    path = write_report(args.run_dir, out, overwrite=args.force, season=not args.no_season)
     print(f"wrote {path}")
     return 0
 

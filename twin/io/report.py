@@ -22,6 +22,13 @@ import pandas as pd
 import xarray as xr
 
 from twin.io.atomic import atomic_write_text
+from twin.studies.seasons import eclipse_season
+
+#: Step of the year-long eclipse-season runs of a report [s]: 5 min resolves a 15-20 min
+#: dawn-dusk eclipse to a few percent and keeps each season to a few seconds (assumption).
+SEASON_STEP_S = 300.0
+#: At most this many (altitude, LTAN) sun-synchronous shells get a season curve.
+MAX_SEASONS = 4
 
 #: Time-series panels: (variable, axis title with unit, scale applied to the stored value).
 PANELS = [
@@ -117,8 +124,57 @@ def load_run(run_dir) -> dict:
     elif (d / "timeseries.csv").is_file():
         df = pd.read_csv(d / "timeseries.csv", parse_dates=["time"])
         series = series_from_tidy(df[["sat", "time"] + [c for c in names if c in df]])
-    return {"summary": summary, "per_orbit": po, "series": series,
+    return {"summary": summary, "per_orbit": po, "series": series, "scenario": scenario,
             "caption": run_caption(summary, series, attrs, scenario, source=str(d))}
+
+
+def sso_shells(scenario_toml: str | None) -> list[tuple[float, str]]:
+    """(altitude_km, ltan) of the sun-synchronous shells of a scenario's TOML text."""
+    import tomllib  # lazy: only reports of scenario runs read the scenario text
+
+    if not scenario_toml:
+        return []
+    try:
+        shells = tomllib.loads(scenario_toml).get("shells", [])
+    except tomllib.TOMLDecodeError:
+        return []
+    out = []
+    for sh in shells:
+        if isinstance(sh, dict) and sh.get("type") == "sun-synchronous":
+            ltans = sh.get("ltan") if isinstance(sh.get("ltan"), list) else [sh.get("ltan")]
+            out += [(float(sh["altitude_km"]), str(x)) for x in ltans if x is not None]
+    return list(dict.fromkeys(out))[:MAX_SEASONS]
+
+
+def constellation_sso_shells(constellation) -> list[tuple[float, str]]:
+    """(altitude_km, ltan) of the sun-synchronous shells of a ``twin.Constellation``."""
+    out = []
+    for sh in getattr(constellation, "shells", []):
+        if sh.kind == "sun-synchronous" and sh.ltan_h is not None:
+            alt = float(sh.elements["altitude_km"].iloc[0])
+            for h in dict.fromkeys(np.round(np.asarray(sh.ltan_h, float) * 60).astype(int)):
+                out.append((alt, f"{h // 60 % 24:02d}:{h % 60:02d}"))
+    return list(dict.fromkeys(out))[:MAX_SEASONS]
+
+
+def season_figure(shells, year, span=None):
+    """Eclipse minutes per day over calendar ``year`` for each (altitude, LTAN) shell, with the
+    run's span shaded."""
+    import plotly.graph_objects as go  # lazy: plotly only for HTML pages
+
+    fig = go.Figure()
+    for alt, ltan in shells:
+        _, daily = eclipse_season(alt, ltan, year, SEASON_STEP_S)
+        fig.add_trace(go.Scatter(x=daily.index, y=daily["eclipse_min"], mode="lines",
+                                 name=f"{alt:g} km, LTAN {ltan}"))
+    if span is not None:
+        fig.add_vrect(x0=span[0], x1=span[1], fillcolor="orange", opacity=0.25, line_width=0,
+                      annotation_text="this run", annotation_position="top left")
+    fig.update_layout(height=360, margin={"l": 70, "r": 20, "t": 30, "b": 50},
+                      xaxis_title="day [UTC]", yaxis_title="eclipse per day [min]")
+    return fig, (f"Eclipse season of {year}: shadow-equivalent minutes per day of one satellite "
+                 f"of each sun-synchronous shell ({SEASON_STEP_S:g} s steps), the run's span "
+                 "shaded.")
 
 
 def series_from_tidy(df: pd.DataFrame) -> dict:
@@ -239,7 +295,7 @@ def per_orbit_figure(po, caption):
                       showlegend=len(sats) <= 12)
     more = f" (first {MAX_SATELLITES} of {len(sats)} satellites)" if len(sats) > MAX_SATELLITES \
         else ""
-    return fig, (f"Eclipse season over the run: minutes of shadow (umbra-equivalent) and "
+    return fig, (f"Eclipse over the run: minutes of shadow (umbra-equivalent) and "
                  f"sustained GB300-equivalents of every complete orbit{more}; {caption}.")
 
 
@@ -338,15 +394,20 @@ def figure_html(fig, caption: str, div_id: str) -> str:
     return f'{div}<p class="caption">{html.escape(caption)}</p>'
 
 
-def run_sections(summary, per_orbit, series, caption, compare=None, claims=None):
+def run_sections(summary, per_orbit, series, caption, compare=None, claims=None,
+                 shells=()):
     sections = [("Summary", f'<p class="run">{html.escape(caption)}</p>'
                  + summary_table(summary))]
+    if shells and series is not None:
+        t = pd.DatetimeIndex(series["time"])
+        fig, cap = season_figure(shells, t[0].year, (t[0], t[-1]))
+        sections.append(("Eclipse season of the year", figure_html(fig, cap, "season")))
     if series is not None:
         fig, cap = timeseries_figure(series, caption, summary.get("worst_orbit_sat"))
         sections.append(("Per satellite", figure_html(fig, cap, "timeseries")))
     if per_orbit is not None and len(per_orbit):
         fig, cap = per_orbit_figure(per_orbit, caption)
-        sections.append(("Eclipse season", figure_html(fig, cap, "eclipse")))
+        sections.append(("Eclipse per orbit", figure_html(fig, cap, "eclipse")))
         shown = per_orbit.head(MAX_TABLE_ROWS)
         more = (f" The first {MAX_TABLE_ROWS:,} of {len(per_orbit):,} rows; per_orbit.csv "
                 "has all.") if len(per_orbit) > MAX_TABLE_ROWS else ""
@@ -370,26 +431,32 @@ def extra_sections(compare=None, claims=None, compare_caption="", claims_caption
     return out
 
 
-def write_report(run_dir, path=None, overwrite=False) -> Path:
+def write_report(run_dir, path=None, overwrite=False, season=True) -> Path:
     """``twin report``: the page of a run directory, written to ``path`` (default
-    ``RUN_DIR/report.html``)."""
+    ``RUN_DIR/report.html``); ``season`` adds the year's eclipse season of its
+    sun-synchronous shells (a few seconds each)."""
     run = load_run(run_dir)
     path = Path(path) if path is not None else Path(run_dir) / "report.html"
+    shells = sso_shells(run["scenario"]) if season else []
     text = page(f"twin run: {Path(run_dir).resolve().name}",
-                run_sections(run["summary"], run["per_orbit"], run["series"], run["caption"]))
+                run_sections(run["summary"], run["per_orbit"], run["series"], run["caption"],
+                             shells=shells))
     atomic_write_text(path, text, overwrite=overwrite)
     return path
 
 
-def result_report(result, path, overwrite=False, title="twin run") -> Path:
+def result_report(result, path, overwrite=False, title="twin run", season=True) -> Path:
     """``SimulationResult.to_html``: the same page from a result in memory."""
     series = series_from_dataset(result.dataset)
     summary = result.summary()
     attrs = dict(result.dataset.attrs)
     scenario = result.scenario.to_toml() if getattr(result, "scenario", None) else None
     caption = run_caption(summary, series, attrs, scenario)
+    shells = (sso_shells(scenario) or constellation_sso_shells(result.constellation)) \
+        if season else []
     atomic_write_text(path, page(title, run_sections(summary, result.per_orbit(), series,
-                                                     caption)), overwrite=overwrite)
+                                                     caption, shells=shells)),
+                      overwrite=overwrite)
     return Path(path)
 
 

@@ -179,11 +179,12 @@ class SimulationResult:
 
         return to_oem(self.dataset, path, overwrite=overwrite)
 
-    def to_html(self, path, overwrite=False, title="twin run"):
-        """One self-contained offline HTML page of the run (:mod:`twin.io.report`)."""
+    def to_html(self, path, overwrite=False, title="twin run", season=True):
+        """One self-contained offline HTML page of the run (:mod:`twin.io.report`); ``season``
+        adds the year's eclipse season of its sun-synchronous shells (a few seconds each)."""
         from twin.io.report import result_report  # lazy: plotly (several MB of plotly.js)
 
-        return result_report(self, path, overwrite=overwrite, title=title)
+        return result_report(self, path, overwrite=overwrite, title=title, season=season)
 
     def __repr__(self):
         s = self._summary
