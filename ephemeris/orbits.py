@@ -258,8 +258,8 @@ def walker(altitude_km, inclination_deg, planes, sats_per_plane, phasing=0, patt
     satellite k (0..s-1) of plane j has mean anomaly M = k * 360/s + j * f * 360/t, with
     t = p * s satellites and f the phasing factor, 0 <= f < p (Walker 1984).
     """
-    check_altitude_km(altitude_km)
-    check_inclination_deg(inclination_deg)
+    altitude_km = check_altitude_km(altitude_km)          # a Quantity becomes km here
+    inclination_deg = check_inclination_deg(inclination_deg)
     p = _count("planes", planes)
     s = _count("sats_per_plane", sats_per_plane)
     f = _count("phasing", phasing, lo=0)

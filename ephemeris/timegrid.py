@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ephemeris.data import DE421_END, DE421_START, timescale
+from ephemeris.validation import is_quantity, quantity_value
 
 _UNIT_SECONDS = {
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
@@ -38,9 +39,14 @@ JD_UNIX_EPOCH = 2440587.5
 def parse_duration(value, name: str = "duration") -> float:
     """Seconds from "1 day", "90 min", "60 s", "2h", a timedelta or a number of seconds.
 
-    Raises ``ValueError`` naming ``name`` for anything else, and for non-positive or
-    non-finite values.
+    An ``astropy.units.Quantity`` of time (``90 * u.min``) and an ``astropy.time.TimeDelta``
+    are converted.  Raises ``ValueError`` naming ``name`` for anything else, and for
+    non-positive or non-finite values.
     """
+    if is_quantity(value) or type(value).__name__ == "TimeDelta":
+        if np.ndim(value) != 0:
+            raise TypeError(f"{name} must be a single duration, got an array {value!r}")
+        value = quantity_value(name, value if is_quantity(value) else value.to("s"), "s")
     if isinstance(value, bool):
         raise TypeError(f"{name} must be a duration such as '60 s' or '1 day', got {value!r}")
     if isinstance(value, (_dt.timedelta, np.timedelta64, pd.Timedelta)):
@@ -67,7 +73,10 @@ def parse_duration(value, name: str = "duration") -> float:
 
 
 def parse_time(value, name: str = "start") -> np.datetime64:
-    """A UTC instant from an ISO string, datetime, numpy datetime64 or pandas Timestamp."""
+    """A UTC instant from an ISO string, datetime, numpy datetime64, pandas Timestamp or
+    ``astropy.time.Time`` (any scale: converted to UTC with astropy's leap-second table)."""
+    if type(value).__module__.startswith("astropy.time"):
+        value = _astropy_utc(value, name)
     if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
         raise TypeError(
             f"{name} must be a date such as '2027-06-21' or '2027-06-21T00:00:00Z', got {value!r}"
@@ -87,6 +96,20 @@ def parse_time(value, name: str = "start") -> np.datetime64:
             f"{name}={value!r} lies outside the de421 ephemeris, which covers "
             f"{str(DE421_START)[:10]} to {str(DE421_END)[:10]}; choose a date inside that range")
     return np.datetime64(ts.as_unit("ns").to_datetime64(), "ns")
+
+
+def _astropy_utc(value, name):
+    """An ``astropy.time.Time`` as a UTC ISO string (nanoseconds); inside a leap second (UTC
+    23:59:60, which the grid's POSIX labels cannot hold) a ``ValueError``."""
+    if np.ndim(value) != 0:
+        raise TypeError(f"{name} must be a single instant, got an array Time of shape "
+                        f"{np.shape(value)}")
+    utc = value.utc.replicate(format="isot")
+    utc.precision = 9
+    iso = utc.value
+    if ":60" in iso[13:19]:
+        raise ValueError(f"{name}={iso} UTC falls inside a leap second; start a second later")
+    return iso
 
 
 def check_in_ephemeris(first: np.datetime64, last: np.datetime64, name: str = "start") -> None:

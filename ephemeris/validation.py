@@ -8,6 +8,49 @@ import numpy as np
 
 NUMBER_TYPES = (int, float, np.integer, np.floating)
 
+#: The unit a field's name ends in -> the astropy unit string it is stored in.
+SUFFIX_UNITS = {
+    "km": "km", "m": "m", "m2": "m2", "deg": "deg", "rad": "rad", "s": "s", "min": "min",
+    "h": "h", "hours": "h", "days": "day", "years": "yr", "w": "W", "kw": "kW", "wh": "W h",
+    "kwh": "kW h", "mwh": "MW h", "kg": "kg", "k": "K", "c": "deg_C", "au": "AU",
+}
+_UNIT_TEXT = {"m^2": "m2", "degC": "deg_C", "Wh": "W h", "Wh/kg": "W h / kg", "1/K": "1 / K",
+              "1/yr": "1 / yr"}
+
+
+def is_quantity(value) -> bool:
+    """True for an ``astropy.units.Quantity`` (checked without importing astropy)."""
+    return type(value).__module__.startswith("astropy.units") and hasattr(value, "unit")
+
+
+def unit_of_label(label: str, unit: str = "") -> str | None:
+    """The astropy unit a number labelled ``label`` is in: ``unit`` when given, else the suffix
+    of the field name (``altitude_km`` -> km, ``capacity_wh`` -> W h); None for a plain number
+    (dimensionless)."""
+    if unit:
+        return _UNIT_TEXT.get(unit, unit)
+    field = label.split(".")[-1].split("[")[0].split("=")[0].strip().lower()
+    for key in sorted(SUFFIX_UNITS, key=len, reverse=True):
+        if field.endswith("_" + key):
+            return SUFFIX_UNITS[key]
+    return None
+
+
+def quantity_value(label, value, unit: str = ""):
+    """The number of an ``astropy.units.Quantity`` in the unit of ``label`` (see
+    :func:`unit_of_label`): a ``ValueError`` naming the field, the given unit and the one
+    expected when they do not convert.  Arrays come back as float arrays, scalars as floats."""
+    from astropy import units as u  # lazy: only when a Quantity is given
+
+    target = unit_of_label(label, unit)
+    want = u.dimensionless_unscaled if target is None else u.Unit(target)
+    try:
+        v = value.to_value(want, equivalencies=u.temperature())
+    except u.UnitConversionError as exc:
+        raise ValueError(f"{label}={value!r}: the unit {value.unit} does not convert to "
+                        f"{want if target else 'a plain number (dimensionless)'}") from exc
+    return float(v) if np.ndim(v) == 0 else np.asarray(v, float)
+
 
 def range_text(lo, hi, lo_open=False, hi_open=False, unit=""):
     """'[0, 1)', '> 0 m^2', '<= 180 deg' ..."""
@@ -26,8 +69,13 @@ def check_number(label, value, lo=None, hi=None, lo_open=False, hi_open=False, u
     """``value`` as a float after checking it is a finite real in the range.
 
     ``TypeError`` for a non-number (bools included), ``ValueError`` naming ``label``, the value
-    and the allowed range (``allowed`` overrides the generated text) otherwise.
+    and the allowed range (``allowed`` overrides the generated text) otherwise.  An
+    ``astropy.units.Quantity`` is converted to the unit of ``label`` first (``quantity_value``).
     """
+    if is_quantity(value):
+        if np.ndim(value) != 0:
+            raise TypeError(f"{label} must be a single number, got an array {value!r}")
+        value = quantity_value(label, value, unit)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, NUMBER_TYPES):
         raise TypeError(f"{label} must be a number, got {value!r} ({type(value).__name__})")
     v = float(value)

@@ -176,11 +176,18 @@ def test_progress_bar_without_quiet(tiny, tmp_path, capsys):
     assert "simulate" not in stdout.split("\n")[0]
 
 
-def test_run_out_parent_must_exist(tiny, tmp_path, capsys):
-    code, _, err = run(["run", tiny, "--out", tmp_path / "a" / "b"], capsys)
+def test_run_out_creates_missing_parents(tiny, tmp_path, capsys):
+    # the quickstart's 'twin run ... --out results/dd' on a fresh clone (issue 16)
+    code, _, err = run(["run", tiny, "--out", tmp_path / "a" / "b", "--quiet"], capsys)
+    assert code == 0, err
+    assert (tmp_path / "a" / "b" / "summary.json").is_file()
+
+
+def test_run_out_under_a_file_is_refused(tiny, tmp_path, capsys):
+    (tmp_path / "f").write_text("x")
+    code, _, err = run(["run", tiny, "--out", tmp_path / "f" / "b"], capsys)
     assert_bad_input(code, err)
-    assert "does not exist" in err
-    assert not (tmp_path / "a").exists()
+    assert "not a directory" in err
 
 
 def test_run_out_must_be_a_directory(tiny, capsys):

@@ -243,9 +243,11 @@ def test_czml_document(tmp_path, result, ds):
         np.testing.assert_allclose(samples[:, 0], np.arange(N_T) * 60.0)
         # metres; the GCRS position of the dataset
         np.testing.assert_allclose(samples[:, 1:], ds["position_km"].sel(sat=sat).values * 1e3)
-        assert set(p["properties"]) == {"sunlit_fraction", "throughput_gb300"}
+        assert set(p["properties"]) == {"sunlit_fraction", "throughput_gb300", "battery_wh"}
         tp = np.array(p["properties"]["throughput_gb300"]["number"]).reshape(N_T, 2)
         np.testing.assert_allclose(tp[:, 1], ds["throughput_gb300"].sel(sat=sat).values)
+        bw = np.array(p["properties"]["battery_wh"]["number"]).reshape(N_T, 2)
+        np.testing.assert_allclose(bw[:, 1], ds["battery_wh"].sel(sat=sat).values)
 
 
 def test_czml_stride(tmp_path, result):

@@ -160,9 +160,10 @@ class Constellation:
         inc = orbits.check_inclination_deg(inclination_deg)
         ecc = orbits._real("eccentricity", eccentricity, 0.0, 1.0, hi_open=True,
                            allowed="[0, 1) (closed orbits)")
-        for nm, val in (("raan_deg", raan_deg), ("arg_perigee_deg", arg_perigee_deg),
-                        ("mean_anomaly_deg", mean_anomaly_deg)):
+        raan_deg, arg_perigee_deg, mean_anomaly_deg = (   # Quantities become degrees here
             orbits._real(nm, val, allowed="any finite angle in degrees")
+            for nm, val in (("raan_deg", raan_deg), ("arg_perigee_deg", arg_perigee_deg),
+                            ("mean_anomaly_deg", mean_anomaly_deg)))
         label = _shell_name(name, "sat")
         perigee = (RE_WGS72_KM + alt) * (1.0 - ecc) - RE_WGS72_KM
         if perigee < orbits.MIN_ALTITUDE_KM:

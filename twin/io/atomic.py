@@ -21,10 +21,10 @@ __all__ = ["check_target", "atomic_path", "atomic_write_text", "OutputSet", "swa
            "sweep_stale"]
 
 
-def check_target(path, overwrite: bool) -> Path:
+def check_target(path, overwrite: bool, directory: bool = False) -> Path:
     """``path`` as a Path after checking it can be written: a file path in an existing, writable
     directory, not an existing file unless ``overwrite`` (a bool), not a directory (except a
-    ``.zarr`` store)."""
+    ``.zarr`` store or a ``directory`` target)."""
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
     if not isinstance(path, (str, os.PathLike)):
@@ -37,7 +37,7 @@ def check_target(path, overwrite: bool) -> Path:
         raise ValueError(f"cannot write {str(p)!r}: directory {str(parent)!r} is not writable")
     if p.exists() and not overwrite:
         raise ValueError(f"{str(p)!r} exists; pass overwrite=True (CLI: --force) to replace it")
-    if p.is_dir() and not p.suffix == ".zarr":
+    if p.is_dir() and not (directory or p.suffix == ".zarr"):
         raise ValueError(f"{str(p)!r} is a directory; give a file name")
     return p
 
@@ -45,7 +45,7 @@ def check_target(path, overwrite: bool) -> Path:
 @contextmanager
 def atomic_path(path, overwrite=False, directory=False):
     """Yield a temporary path next to ``path``; rename it into place on success."""
-    p = check_target(path, overwrite)
+    p = check_target(path, overwrite, directory)
     sweep_stale(p.parent, p.name)
     prefix = f".{p.name}.{os.getpid()}."       # the PID lets a later writer sweep a killed one's
     if directory:

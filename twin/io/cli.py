@@ -33,24 +33,33 @@ from twin.studies.seasons import eclipse_season
 EXAMPLES = {
     "run": """examples:
   twin run examples/dawn_dusk_650.toml --out results/
-  twin run examples/walker_550_53.toml --out results/ --format parquet netcdf czml --force""",
+  twin run examples/walker_550_53.toml --out results/ --format parquet netcdf czml --force
+  twin run examples/dawn_dusk_650.toml --out results/dd --format parquet czml oem""",
     "compare": """examples:
   twin compare --altitudes 400 550 650 800 1200 1400 --ltan 18:00
   twin compare --altitudes 500 550 600 --inclination 53 --duration "30 days" --json
-  twin compare --altitudes 650 1000 1400 --ltan 18:00 --design my_design.toml --plot alt.png""",
+  twin compare --altitudes 650 1000 1400 --ltan 18:00 --design my_design.toml --plot alt.png
+  twin compare --altitudes 400 650 1000 --ltan 18:00 --duration "30 days" --html alt.html""",
     "claims": """examples:
   twin claims                    # the full year (about a minute)
   twin claims --markdown > claims.md
   twin claims --json --quick     # 30 days at 10 min steps: a quick look, misses eclipse seasons
-  twin claims --plot costs.png   # cost per GB300-eq-year against launch price""",
+  twin claims --plot costs.png   # cost per GB300-eq-year against launch price
+  twin claims --quick --html claims.html""",
     "eclipse-season": """examples:
   twin eclipse-season --altitude 650 --ltan 18:00 --year 2027
   twin eclipse-season --altitude 1000 --ltan 06:00 --year 2028 --step 30 --json
   twin eclipse-season --altitude 650 --ltan 18:00 --year 2027 --plot season.png""",
+    "report": """examples:
+  twin report results/dd                       # writes results/dd/report.html
+  twin report results/dd --out pages/dd.html --force""",
+    "view": """examples:
+  twin view results/dd                         # CesiumJS from its CDN
+  twin view results/dd --cesium node_modules/cesium --port 8765""",
 }
 
 FORMATS = {"parquet": "timeseries.parquet", "netcdf": "timeseries.nc", "csv": "timeseries.csv",
-           "czml": "constellation.czml", "zarr": "timeseries.zarr"}
+           "czml": "constellation.czml", "zarr": "timeseries.zarr", "oem": "oem"}
 #: Every file 'twin run' writes into --out (--force replaces a directory holding only these).
 OUTPUT_NAMES = frozenset(FORMATS.values()) | {"per_orbit.csv", "summary.json"}
 
@@ -117,18 +126,39 @@ def _check_plot_path(path, force):
     p = Path(path)
     if p.suffix.lower() != ".png":
         raise ValueError(f"--plot {path}: give a .png file name")
-    if not (p.parent if str(p.parent) else Path(".")).is_dir():
-        raise ValueError(f"--plot {path}: directory {p.parent} does not exist")
     if p.exists() and not force:
         raise ValueError(f"{path} exists; pass --force to replace it")
+    _make_parent(p)
+
+
+def _make_parent(path) -> None:
+    """Create the missing parent directories of an output path (``--out results/dd`` on a
+    fresh clone)."""
+    parent = Path(path).parent
+    if str(parent) and not parent.is_dir():
+        if parent.exists():
+            raise ValueError(f"{path}: {parent} exists and is not a directory")
+        parent.mkdir(parents=True, exist_ok=True)
+
+
+def _check_html_path(path, force):
+    """Check an --html/--out page target before a long run: .html, not clobbered."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"{path}: give an .html file name")
+    if p.exists() and not force:
+        raise ValueError(f"{path} exists; pass --force to replace it")
+    _make_parent(p)
 
 
 # ----- twin run ------------------------------------------------------------------------------
 def _add_run(sub):
     p = _sub(sub, "run", "run a TOML scenario and write its time series and summaries")
     p.add_argument("scenario", metavar="SCENARIO.toml")
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if "
-                   "its parent exists)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created "
+                   "with its missing parents)")
     p.add_argument("--format", nargs="+", default=["parquet"], choices=list(FORMATS),
                    metavar="FMT", help=f"time-series formats: {', '.join(FORMATS)} "
                    "(default parquet)")
@@ -174,6 +204,7 @@ def _summary_table(summary) -> str:
 
 def _cmd_run(args):
     scenario = Scenario.from_toml(args.scenario)
+    _make_parent(Path(args.out))        # --out results/dd on a fresh clone
     summary_only = args.summary_only or scenario.simulation.get("timeseries") is False
     formats = [] if summary_only else list(dict.fromkeys(args.format))
     names = [FORMATS[f] for f in formats] + ["per_orbit.csv", "summary.json"]
@@ -195,7 +226,8 @@ def _cmd_run(args):
             f"{json.dumps(result.summary(), sort_keys=True)}".encode()).hexdigest()[:32]
         for f in formats:
             writer = {"parquet": result.to_parquet, "netcdf": result.to_netcdf,
-                      "csv": result.to_csv, "czml": result.to_czml, "zarr": result.to_zarr}[f]
+                      "csv": result.to_csv, "czml": result.to_czml, "zarr": result.to_zarr,
+                      "oem": result.to_oem}[f]
             writer(oset.path(FORMATS[f]))
         per_orbit_to_csv(result.per_orbit(), oset.path("per_orbit.csv"))
         summary = {**result.summary(), "run_id": oset.run_id}
@@ -224,7 +256,9 @@ def _add_compare(sub):
                    "housekeeping go dark late in long eclipses)")
     p.add_argument("--json", action="store_true", help="print a list of row objects")
     p.add_argument("--plot", metavar="FILE.png", help="save the comparison plot")
-    p.add_argument("--force", action="store_true", help="replace an existing plot file")
+    p.add_argument("--html", metavar="FILE.html", help="save the comparison as an offline "
+                   "interactive page")
+    p.add_argument("--force", action="store_true", help="replace an existing plot or page")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--dask", action="store_true", help="run the sweep as Dask tasks")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies "
@@ -246,6 +280,7 @@ def load_design_file(path):
 def _cmd_compare(args):
     design = load_design_file(args.design) if args.design else None
     _check_plot_path(args.plot, args.force)
+    _check_html_path(args.html, args.force)
     df = compare_altitudes(args.altitudes, ltan=args.ltan, inclination_deg=args.inclination,
                            design=design, start=args.start, duration=args.duration,
                            step=_step(args.step), policy=args.policy, progress=not args.quiet,
@@ -255,6 +290,16 @@ def _cmd_compare(args):
         from twin.io.plots import plot_altitudes  # lazy: matplotlib (see the imports above)
 
         plot_altitudes(df, path=args.plot)
+    if args.html:
+        from twin.io.report import compare_report  # lazy: plotly
+
+        orbit = f"sun-synchronous LTAN {args.ltan}" if args.ltan else \
+            f"inclination {args.inclination:g} deg"
+        compare_report(df, args.html, f"{orbit}, from {args.start} for {args.duration} at "
+                       f"{args.step} steps, policy {args.policy}"
+                       f"{', design ' + args.design if args.design else ''}",
+                       overwrite=args.force)
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         rows = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
                  for k, v in r.items()} for r in df.to_dict(orient="records")]
@@ -325,12 +370,15 @@ def _add_claims(sub):
     p.add_argument("--design", metavar="DESIGN.toml", help="a design file ([design.*] tables)")
     p.add_argument("--plot", metavar="FILE.png", help="save cost per GB300-eq-year against "
                    "launch price, orbit vs ground")
+    p.add_argument("--html", metavar="FILE.html", help="save the claims table as an offline "
+                   "page")
     p.add_argument("--force", action="store_true", help="replace an existing plot file")
     p.set_defaults(func=_cmd_claims)
 
 
 def _cmd_claims(args):
     _check_plot_path(args.plot, args.force)
+    _check_html_path(args.html, args.force)
     kw = {"altitude_km": args.altitude, "year": args.year}
     if args.design:
         kw["design"] = load_design_file(args.design)
@@ -346,6 +394,14 @@ def _cmd_claims(args):
         sweep = economics.launch_sweep(inputs.design, sustained, ground.GroundDataCenter(),
                                        inputs.cost, inputs.mass)
         plot_launch_sweep(sweep, path=args.plot)
+    if args.html:
+        from twin.io.report import claims_report  # lazy: plotly
+
+        claims_report(df, args.html, f"Claims recomputed for a dawn-dusk orbit at "
+                      f"{inputs.altitude_km:g} km in {inputs.year}"
+                      f"{' (quick: 30 days at 600 s steps)' if args.quick else ''}; "
+                      "assumptions in each row.", overwrite=args.force)
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         print(df.to_json(orient="records"))
     elif args.markdown:
@@ -360,6 +416,59 @@ def _cmd_claims(args):
     return 0
 
 
+# ----- twin report / twin view ---------------------------------------------------------------
+def _add_report(sub):
+    p = _sub(sub, "report", "write one offline interactive HTML page of a run directory")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="the --out directory of 'twin run'")
+    p.add_argument("--out", metavar="FILE.html", help="the page (default RUN_DIR/report.html)")
+    p.add_argument("--no-season", action="store_true", help="leave out the year's eclipse "
+                   "season of the sun-synchronous shells (a few seconds each)")
+    p.add_argument("--force", action="store_true", help="replace an existing page")
+    p.set_defaults(func=_cmd_report)
+
+
+def _cmd_report(args):
+    from twin.io.report import write_report  # lazy: plotly
+
+    out = Path(args.out) if args.out else Path(args.run_dir) / "report.html"
+    if Path(args.run_dir).is_dir():
+        _check_html_path(out, args.force)
+    path = write_report(args.run_dir, out, overwrite=args.force, season=not args.no_season)
+    print(f"wrote {path}")
+    return 0
+
+
+def _add_view(sub):
+    p = _sub(sub, "view", "replay a run's constellation.czml in CesiumJS in the browser "
+             "(a local server until Ctrl-C)")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a 'twin run' directory with "
+                   "constellation.czml (--format czml)")
+    p.add_argument("--cesium", metavar="DIR", help="a local CesiumJS (the npm package "
+                   "'cesium') instead of its CDN")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--open", action="store_true", help="open the page in the default browser")
+    p.set_defaults(func=_cmd_view)
+
+
+def _cmd_view(args):
+    from twin.io.view import make_server, url_of  # lazy: only this command serves
+
+    server = make_server(args.run_dir, cesium=args.cesium, port=args.port)
+    url = url_of(server)
+    print(f"twin view: serving {args.run_dir} at {url} (Ctrl-C to stop)", flush=True)
+    if args.open:
+        import webbrowser  # lazy: only with --open
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("twin view: stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
 def build_parser():
     parser = _Parser(prog="twin", description="Digital twin of GPU-carrying satellite "
                      "constellations (orbital data centers).",
@@ -370,6 +479,8 @@ def build_parser():
     _add_compare(sub)
     _add_eclipse_season(sub)
     _add_claims(sub)
+    _add_report(sub)
+    _add_view(sub)
     return parser
 
 
@@ -377,8 +488,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        print("twin: error: give a command (run, compare, eclipse-season, claims); see "
-              "'twin --help'",
+        print("twin: error: give a command (run, compare, eclipse-season, claims, report, "
+              "view); see 'twin --help'",
               file=sys.stderr)
         return 2
     restore = _install_signal_handlers()

@@ -290,7 +290,8 @@ def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Pat
     """A CZML document for CesiumJS: a document packet with the clock, then one packet per
     satellite with its sampled inertial position (``referenceFrame: INERTIAL``, metres) and
     time-tagged custom properties (``sunlit_fraction`` and, after a simulation,
-    ``throughput_gb300``).  Names are HTML-escaped in descriptions."""
+    ``throughput_gb300`` and ``battery_wh``, which ``twin view`` colours by).  Names are
+    HTML-escaped in descriptions."""
     # czml3 (pydantic models) takes a fifth of a second to import: only when writing CZML
     from czml3 import Document, Packet
     from czml3.properties import Clock, Label, Point, Position
@@ -307,7 +308,7 @@ def to_czml(ds: xr.Dataset, path, overwrite=False, stride=1, name="twin") -> Pat
                       clock=Clock(currentTime=iso(t0), multiplier=60,
                                   interval=f"{iso(t0)}/{iso(t_end)}"))]
     pos = ds["position_km"].transpose("sat", "time", "xyz").values[:, ::stride] * 1000.0
-    props = [v for v in ("sunlit_fraction", "throughput_gb300") if v in ds]
+    props = [v for v in ("sunlit_fraction", "throughput_gb300", "battery_wh") if v in ds]
     for i, sat in enumerate(ds["sat"].values):
         label = str(sat)
         samples = np.column_stack([secs, pos[i]]).ravel().tolist()

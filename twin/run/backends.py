@@ -6,6 +6,7 @@ takes about a second and most runs need neither).
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import sys
@@ -48,6 +49,7 @@ def run_dask(job, bounds, spec, n, t, workers, scheduler, tick, dashboard="127.0
     if scheduler:
         client = Client(scheduler)
     else:
+        check_main_guard()
         cluster = LocalCluster(n_workers=workers or pool.default_workers(),
                                threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=dashboard)
@@ -73,6 +75,56 @@ def run_dask(job, bounds, spec, n, t, workers, scheduler, tick, dashboard="127.0
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class MainGuardError(RuntimeError):
+    """A Dask LocalCluster started from the top level of a script without the
+    ``if __name__ == "__main__":`` guard (its worker processes would re-run the script)."""
+
+
+def _guarded_lines(tree) -> list[tuple[int, int]]:
+    """Line ranges of the bodies of ``if __name__ == "__main__":`` blocks in a module."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
+            names = [node.test.left, *node.test.comparators]
+            if any(isinstance(x, ast.Name) and x.id == "__name__" for x in names) and any(
+                    isinstance(x, ast.Constant) and x.value == "__main__" for x in names):
+                out.append((node.body[0].lineno, node.body[-1].end_lineno))
+    return out
+
+
+def check_main_guard() -> None:
+    """Refuse, before any worker starts, a Dask LocalCluster requested from a script's top-level
+    code outside ``if __name__ == "__main__":``.  Dask starts its workers with the 'spawn'
+    method, which re-imports the script in every worker; without the guard each worker runs the
+    simulation again and Dask fails with "Nanny failed to start"."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not os.path.isfile(path):
+        return                                   # interactive, notebook, python -c
+    spec_name = getattr(getattr(main, "__spec__", None), "name", "") or ""
+    if spec_name.endswith(".__main__"):
+        return                                   # python -m pkg: spawn does not re-run it
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>":
+            break
+        frame = frame.f_back
+    if frame is None:
+        return                                   # not called from the script's top level
+    try:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return
+    line = frame.f_lineno
+    if any(a <= line <= b for a, b in _guarded_lines(tree)):
+        return
+    raise MainGuardError(
+        f"{path}, line {line}: a Dask run (engine='dask' or --dask) starts worker processes "
+        "that re-import this script, and this call is at its top level; put the script's code "
+        "under 'if __name__ == \"__main__\":' (indent it below that line) and run it again")
 
 
 def _dask_chunk(job, n, names):

@@ -179,6 +179,21 @@ class SimulationResult:
         self._need_timeseries()
         return export.to_czml(self.dataset, path, overwrite=overwrite, stride=stride)
 
+    def to_oem(self, path, overwrite=False):
+        """CCSDS OEM 2.0 of every satellite's GCRF states (:func:`twin.io.oem.to_oem`): a
+        directory with one ``.oem`` per satellite (or one file for a one-satellite run)."""
+        self._need_timeseries()
+        from twin.io.oem import to_oem  # lazy: the oem package loads lxml and astropy.time
+
+        return to_oem(self.dataset, path, overwrite=overwrite)
+
+    def to_html(self, path, overwrite=False, title="twin run", season=True):
+        """One self-contained offline HTML page of the run (:mod:`twin.io.report`); ``season``
+        adds the year's eclipse season of its sun-synchronous shells (a few seconds each)."""
+        from twin.io.report import result_report  # lazy: plotly (several MB of plotly.js)
+
+        return result_report(self, path, overwrite=overwrite, title=title, season=season)
+
     def __repr__(self):
         s = self._summary
         return (f"<SimulationResult {s['satellites']} satellites, "
