@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ephemeris import orbits
+from ephemeris import formation, orbits
 from ephemeris.catalogs import read_omm, read_tle
 from ephemeris.orbits import ELEMENT_COLUMNS, RE_WGS72_KM
 from ephemeris.timegrid import parse_time
@@ -136,6 +136,37 @@ class Constellation:
         ltan_h = np.repeat(plane_ltan, s)
         el["raan_deg"] = np.nan
         sh = Shell(shell, "sun-synchronous", el, design, ltan_h)
+        if epoch is not None:
+            sh = replace(sh, elements=sh.resolved())
+        return cls([sh])
+
+    @classmethod
+    def cluster(cls, n=81, radius_km=1.0, altitude_km=650.0, ltan="18:00", epoch=None,
+                design=None, name=None, safety_distance_m=formation.SAFETY_DISTANCE_M,
+                arg_latitude_deg=0.0, bstar=0.0):
+        """A close formation: ``n`` satellites within ``radius_km`` of a sun-synchronous chief.
+
+        Relative orbits from the Hill-Clohessy-Wiltshire solution in relative orbital elements
+        with J2-matched mean elements (equal semi-major axis and inclination; offsets in
+        eccentricity vector and node only), arranged as a lattice that never degenerates
+        (:mod:`ephemeris.formation`; Schaub & Alfriend 2001, D'Amico & Montenbruck 2006).  The
+        default is the Suncatcher cluster (Google 2025: 81 satellites, 1 km, 650 km dawn-dusk).
+        Satellite 0 is the chief.  Raises ``ValueError`` if the closest satellites would come
+        nearer than ``safety_distance_m``.  Check it flown by SGP4 with
+        :func:`twin.formation_report`.
+        """
+        alt = orbits.check_altitude_km(altitude_km)
+        h = orbits.parse_ltan(ltan)
+        inc = float(orbits.sun_synchronous_inclination_deg(alt))
+        shell = _shell_name(name, f"cluster-{alt:g}km")
+        el, _ = formation.cluster_table(n, radius_km, alt, inc, shell=shell, epoch=_epoch(epoch),
+                                        arg_latitude_deg=orbits._real("arg_latitude_deg",
+                                                                      arg_latitude_deg),
+                                        safety_distance_m=safety_distance_m,
+                                        bstar=orbits._real("bstar", bstar))
+        ltan_h = np.mod(h + el["raan_deg"].to_numpy() / 15.0, 24.0)
+        el["raan_deg"] = np.nan
+        sh = Shell(shell, "cluster", el, design, ltan_h)
         if epoch is not None:
             sh = replace(sh, elements=sh.resolved())
         return cls([sh])

@@ -52,3 +52,9 @@ EARTH_IR_COLD_W_M2 = 210.0
 
 #: Cold-case albedo [1] (same tables: 0.20-0.25 for short periods; 0.22 taken).
 EARTH_ALBEDO_COLD = 0.22
+
+#: Speed of light in vacuum [km/s] (exact in the SI, 299,792,458 m/s).
+SPEED_OF_LIGHT_KM_S = 299792.458
+
+#: Planck constant [J s] (exact in the 2019 SI).
+PLANCK_J_S = 6.62607015e-34

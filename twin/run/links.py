@@ -1,0 +1,227 @@
+"""Inter-satellite links of a constellation over a run: which pairs, their geometry and capacity.
+
+:func:`links` propagates the constellation with SGP4 (TEME; ranges and lines of sight do not
+depend on the frame) in blocks of steps, chooses the linked pairs once at the start
+(``topology``: ``"nearest"`` with a KD-tree, ``"grid"`` for +Grid on Walker shells, ``"all"``
+within a formation) and evaluates, for every pair and step, the models of
+:mod:`twin.models.links`.  Terminals hold their partners over the run: a laser terminal
+acquires a partner in seconds to minutes, so a topology is a choice made per run (re-run with
+another start to re-assign).  Network questions (connectivity, diameter, bisection, ring
+all-reduce, effective training cluster) are asked of the result by :mod:`twin.run.network`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.spatial import cKDTree
+
+from ephemeris.orbits import _count
+from ephemeris.propagate import describe_errors, propagate, satrecs_from_elements, warn_errors
+from ephemeris.shadow import EARTH_RADIUS_KM
+from ephemeris.timegrid import make_time_grid
+from twin.constellation import Constellation
+from twin.models import links as lm
+from twin.terminals import OpticalTerminal
+
+TOPOLOGIES = ("nearest", "grid", "all")
+#: Steps propagated together (all satellites x this many steps of TEME states in memory).
+BLOCK_STEPS = 64
+#: Most pairs ``topology="all"`` may make (n (n-1) / 2); beyond it use "nearest".
+MAX_ALL_PAIRS = 200_000
+
+LINK_ATTRS = {
+    "range_km": ("km", "distance between the two satellites"),
+    "line_of_sight": ("1", "the segment between them clears the Earth and the grazing height"),
+    "capacity_gbps": ("Gbit/s", "data rate one direction carries (0 when blocked)"),
+    "received_power_w": ("W", "optical power collected by the receive aperture"),
+    "latency_ms": ("ms", "one-way light time"),
+    "azimuth_a_deg": ("deg", "direction to sat_b in sat_a's orbital frame, from the velocity "
+                             "towards the orbit normal"),
+    "elevation_a_deg": ("deg", "direction to sat_b above sat_a's local horizontal"),
+    "azimuth_b_deg": ("deg", "direction to sat_a in sat_b's orbital frame"),
+    "elevation_b_deg": ("deg", "direction to sat_a above sat_b's local horizontal"),
+}
+
+
+def states(elements, grid, lo, hi, satrecs=None):
+    """TEME position [km] and velocity [km/s], (n_sat, hi - lo, 3), and SGP4 error codes."""
+    satrecs = satrecs if satrecs is not None else satrecs_from_elements(elements)
+    jd, fr = grid.jd_utc()
+    return propagate(satrecs, jd[lo:hi], fr[lo:hi])
+
+
+def choose_pairs(positions_km, topology="nearest", k=4, elements=None, velocities_km_s=None,
+                 horizon_s=0.0):
+    """Linked pairs (i < j), an int array (n_pair, 2), from positions (n_sat, 3) [km].
+
+    * ``"nearest"``: every satellite links to its ``k`` nearest (KD-tree, ``scipy.spatial``);
+      a pair chosen from both ends counts once, so a satellite may hold more than ``k`` links.
+      With velocities and ``horizon_s`` = tau the distance is taken in the 6-D space
+      (r, tau v): |dr|^2 + tau^2 |dv|^2, which for tau = 1 / mean motion approximates the
+      largest separation of two satellites over an orbit (the HCW solution's amplitude), so
+      the chosen neighbours stay neighbours instead of crossing planes that drift apart.
+    * ``"grid"``: +Grid (two in-plane neighbours, two in the adjacent planes, the same slot),
+      planes found from the element table (shell and RAAN), slots by argument of latitude.
+    * ``"all"``: every pair (formations).
+    """
+    n = len(positions_km)
+    if topology not in TOPOLOGIES:
+        raise ValueError(f"topology={topology!r} is not supported; allowed: "
+                         f"{', '.join(repr(t) for t in TOPOLOGIES)}")
+    if topology == "all":
+        if n * (n - 1) // 2 > MAX_ALL_PAIRS:
+            raise ValueError(f"topology='all' with {n} satellites makes {n * (n - 1) // 2} "
+                             f"pairs (allowed: at most {MAX_ALL_PAIRS}); use 'nearest'")
+        i, j = np.triu_indices(n, 1)
+        return np.stack([i, j], 1)
+    if topology == "nearest":
+        k = _count("k", k)
+        if k > n - 1:
+            raise ValueError(f"k={k} is out of range; allowed: 1 to n - 1 = {n - 1} for {n} "
+                             "satellites")
+        x = positions_km
+        if velocities_km_s is not None and horizon_s > 0:
+            x = np.concatenate([positions_km, velocities_km_s * horizon_s], axis=1)
+        _, idx = cKDTree(x).query(x, k + 1)
+        a = np.repeat(np.arange(n), k)
+        b = idx[:, 1:].ravel()
+        return _unique_pairs(a, b)
+    return grid_pairs(elements)
+
+
+def _unique_pairs(a, b):
+    p = np.stack([np.minimum(a, b), np.maximum(a, b)], 1)
+    p = p[p[:, 0] != p[:, 1]]
+    return np.unique(p, axis=0)
+
+
+def grid_pairs(elements) -> np.ndarray:
+    """+Grid pairs of Walker-like shells: planes are satellites of one shell and RAAN (to
+    0.01 deg); within a plane satellites are ordered by argument of latitude and linked in a
+    ring; plane j's slot s links to slot s of the next plane of its shell (the last plane to
+    the first, as in a Walker delta)."""
+    if elements is None:
+        raise ValueError("topology='grid' needs the element table")
+    df = pd.DataFrame({"shell": elements["shell"].to_numpy(),
+                       "raan": np.round(elements["raan_deg"].to_numpy(float), 2) % 360.0,
+                       "u": np.mod(elements["arg_perigee_deg"].to_numpy(float)
+                                   + elements["mean_anomaly_deg"].to_numpy(float), 360.0)})
+    a, b = [], []
+    for _, sh in df.groupby("shell", sort=False):
+        planes = [g.sort_values("u").index.to_numpy() for _, g in sh.groupby("raan")]
+        for p in planes:
+            if len(p) > 1:
+                a.append(p)
+                b.append(np.roll(p, -1))
+        if len(planes) > 1:
+            for j, p in enumerate(planes):
+                q = planes[(j + 1) % len(planes)]
+                m = min(len(p), len(q))
+                a.append(p[:m])
+                b.append(q[:m])
+    if not a:
+        raise ValueError("topology='grid' found no plane with two satellites")
+    return _unique_pairs(np.concatenate(a), np.concatenate(b))
+
+
+def link_budget(distance_km, visible, terminal: OpticalTerminal):
+    """Received power [W] and capacity [Gbit/s] of links ``distance_km`` long (0 if blocked)."""
+    t = terminal
+    p = lm.received_power_w(distance_km, t.tx_power_w, t.aperture_m, t.aperture_m,
+                            t.wavelength_m, t.jitter_urad * 1e-6, t.optics_efficiency)
+    cap = lm.capacity_gbps(p, t.wavelength_m, t.photons_per_bit, t.channels, t.channel_rate_gbps)
+    return np.where(visible, p, 0.0), np.where(visible, cap, 0.0)
+
+
+def pair_geometry(r, v, pairs, blocking_radius_km):
+    """Range, line of sight and pointing angles of ``pairs`` from states r, v (n, T, 3)."""
+    ra, rb = r[pairs[:, 0]], r[pairs[:, 1]]
+    va, vb = v[pairs[:, 0]], v[pairs[:, 1]]
+    ax, ay, az = ra[..., 0], ra[..., 1], ra[..., 2]
+    bx, by, bz = rb[..., 0], rb[..., 1], rb[..., 2]
+    dist = lm.range_km(ax, ay, az, bx, by, bz)
+    los = lm.line_of_sight(ax, ay, az, bx, by, bz, blocking_radius_km)
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    az_a, el_a = lm.pointing_angles_deg(ax, ay, az, va[..., 0], va[..., 1], va[..., 2],
+                                        dx, dy, dz)
+    az_b, el_b = lm.pointing_angles_deg(bx, by, bz, vb[..., 0], vb[..., 1], vb[..., 2],
+                                        -dx, -dy, -dz)
+    return dist, los, (az_a, el_a, az_b, el_b)
+
+
+def links(constellation, start, duration, step, topology="nearest", k=4, terminal=None,
+          max_epoch_gap_days=30.0) -> xr.Dataset:
+    """Inter-satellite links of ``constellation`` at every step of the run.
+
+    Parameters
+    ----------
+    constellation : twin.Constellation
+    start, duration, step : as :func:`twin.simulate` ("2027-06-21", "1 day", "60 s")
+    topology : {"nearest", "grid", "all"}
+        Pairs chosen at ``start`` (:func:`choose_pairs`) and held over the run.
+    k : int
+        Neighbours per satellite for ``"nearest"``.
+    terminal : twin.OpticalTerminal, optional
+        Both ends' terminal (default :class:`twin.OpticalTerminal`).
+
+    Returns
+    -------
+    xarray.Dataset with dims ``pair`` and ``time``; coordinates ``sat_a``, ``sat_b`` (names)
+    and ``sat_a_index``, ``sat_b_index``; variables ``range_km``, ``line_of_sight``,
+    ``capacity_gbps``, ``received_power_w``, ``latency_ms`` and the pointing angles
+    (:data:`LINK_ATTRS`).  Float variables are float32 (a 10,000-satellite shell over a day
+    at 60 s is ~20,000 pairs x 1,440 steps).
+    """
+    if not isinstance(constellation, Constellation):
+        raise TypeError(f"constellation must be a twin.Constellation, got "
+                        f"{type(constellation).__name__}")
+    terminal = OpticalTerminal() if terminal is None else terminal
+    if not isinstance(terminal, OpticalTerminal):
+        raise TypeError(f"terminal must be a twin.OpticalTerminal, got {terminal!r}")
+    if topology not in TOPOLOGIES:
+        raise ValueError(f"topology={topology!r} is not supported; allowed: "
+                         f"{', '.join(repr(t) for t in TOPOLOGIES)}")
+    grid = make_time_grid(start, duration, step)
+    end = grid.start + np.timedelta64(int(grid.duration_s * 1e9), "ns")
+    elements = constellation.resolved(grid.start, end, max_epoch_gap_days=max_epoch_gap_days)
+    n = len(elements)
+    if n < 2:
+        raise ValueError("links need at least 2 satellites; the constellation has 1")
+    satrecs = satrecs_from_elements(elements)
+    r0, v0, _ = states(elements, grid, 0, 1, satrecs)
+    tau = 86400.0 / (2 * np.pi * elements["mean_motion_rev_per_day"].to_numpy(float).mean())
+    pairs = choose_pairs(r0[:, 0], topology, k, elements, v0[:, 0], tau)
+    blocking = EARTH_RADIUS_KM + terminal.grazing_height_km
+    shape = (len(pairs), grid.n)
+    out = {name: np.empty(shape, np.float32) for name in LINK_ATTRS if name != "line_of_sight"}
+    out["line_of_sight"] = np.empty(shape, bool)
+    errors = np.zeros((n, grid.n), np.uint8)
+    for lo in range(0, grid.n, BLOCK_STEPS):
+        hi = min(lo + BLOCK_STEPS, grid.n)
+        r, v, err = states(elements, grid, lo, hi, satrecs)
+        errors[:, lo:hi] = err
+        dist, los, angles = pair_geometry(r, v, pairs, blocking)
+        ok = los & (err[pairs[:, 0]] == 0) & (err[pairs[:, 1]] == 0)
+        power, cap = link_budget(dist, ok, terminal)
+        out["range_km"][:, lo:hi] = dist
+        out["line_of_sight"][:, lo:hi] = los
+        out["capacity_gbps"][:, lo:hi] = cap
+        out["received_power_w"][:, lo:hi] = power
+        out["latency_ms"][:, lo:hi] = lm.latency_s(dist) * 1e3
+        for name, x in zip(("azimuth_a_deg", "elevation_a_deg", "azimuth_b_deg",
+                            "elevation_b_deg"), angles):
+            out[name][:, lo:hi] = x
+    warn_errors(describe_errors(errors, elements["name"].to_numpy(), grid.times))
+    names = elements["name"].to_numpy().astype(str)
+    ds = xr.Dataset(
+        {name: (("pair", "time"), out[name], {"units": u, "long_name": ln})
+         for name, (u, ln) in LINK_ATTRS.items()},
+        coords={"pair": np.arange(len(pairs)), "time": grid.times,
+                "sat_a": ("pair", names[pairs[:, 0]]), "sat_b": ("pair", names[pairs[:, 1]]),
+                "sat_a_index": ("pair", pairs[:, 0]), "sat_b_index": ("pair", pairs[:, 1])})
+    ds.attrs.update(topology=topology, k=int(k) if topology == "nearest" else -1,
+                    n_sat=n, step_s=grid.step_s, sat_names=list(names),
+                    grazing_height_km=terminal.grazing_height_km,
+                    terminal=str(terminal.to_dict()))
+    return ds
