@@ -20,6 +20,10 @@ from ephemeris.propagate import PropagationError, PropagationWarning
 from twin import ground
 from twin.constellation import Constellation, Shell
 from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
+from twin.run.contacts import contact_summary, contacts
+from twin.run.formation import formation_report
+from twin.run.links import links
+from twin.run.network import network_metrics
 from twin.run.simulate import SimulationResult, geometry, simulate
 from twin.scenario import Scenario
 from twin.studies import economics
@@ -28,6 +32,7 @@ from twin.studies.compare import compare, compare_altitudes
 from twin.studies.realism import realism_table
 from twin.studies.seasons import eclipse_season
 from twin.studies.sizing import radiator_sizing
+from twin.terminals import Downlink, OpticalTerminal
 
 __version__ = "0.1.0"
 
@@ -101,4 +106,6 @@ __all__ = [
     "eclipse_season", "compare_altitudes", "compare", "Scenario", "PropagationError",
     "PropagationWarning", "claims", "economics", "ground", "radiator_sizing", "realism_table",
     "__version__",
+    "links", "contacts", "contact_summary", "formation_report", "network_metrics",
+    "OpticalTerminal", "Downlink",
 ]

@@ -38,8 +38,10 @@ from ephemeris.geometry import PROPAGATORS
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
+from twin.ground.stations import check_stations
 from twin.io.atomic import atomic_write_text
 from twin.run.simulate import POLICIES, simulate
+from twin.terminals import Downlink, OpticalTerminal
 
 NUM = (int, float)
 STR = (str,)
@@ -73,8 +75,19 @@ SHELL_KEYS = {
                  "bstar": (NUM, False)},
     "tle": {**_COMMON, "path": (STR, True), "duplicates": (STR, False)},
     "omm": {**_COMMON, "path": (STR, True), "format": (STR, False), "duplicates": (STR, False)},
+    "cluster": {**_COMMON, "n": (int, False), "radius_km": (NUM, False),
+                "altitude_km": (NUM, False), "ltan": (LTAN, False), "epoch": (TIME, False),
+                "safety_distance_m": (NUM, False), "arg_latitude_deg": (NUM, False),
+                "bstar": (NUM, False)},
 }
-TOP_KEYS = {"simulation": (dict, True), "design": (dict, False), "shells": (list, True)}
+TOP_KEYS = {"simulation": (dict, True), "design": (dict, False), "shells": (list, True),
+            "links": (dict, False), "ground_stations": (list, False)}
+#: [links] keys (twin links / twin contacts; see docs/links.md)
+LINKS_KEYS = {"topology": (STR, False), "k": (int, False), "step": (STR + NUM, False),
+              "duration": (STR + NUM, False), "terminal": (dict, False),
+              "downlink": (dict, False), "allreduce_gb": (NUM, False),
+              "compute_s": (NUM, False), "efficiency": (NUM, False),
+              "gpus_per_sat": (int, False), "stations": (STR, False)}
 
 
 def _type_name(types):
@@ -135,6 +148,8 @@ class Scenario:
     shells: list
     design: dict = field(default_factory=dict)
     base_dir: str = field(default=".", compare=False)
+    links: dict = field(default_factory=dict)
+    ground_stations: list | None = None
 
     def __post_init__(self):
         check_table(self.simulation, SIMULATION_KEYS, "[simulation]")
@@ -156,6 +171,15 @@ class Scenario:
                 raise type(exc)(f"{where} ({sh.get('name', kind)}): its design (the default "
                                 f"[design] merged with [shells.design]): {exc}") from None
         self._check_values()
+        self._check_links()
+
+    def _check_links(self):
+        """[links] and [[ground_stations]] (checked at load, like the shells)."""
+        check_table(self.links, LINKS_KEYS, "[links]")
+        OpticalTerminal.from_dict(self.links.get("terminal", {}), "links.terminal")
+        Downlink.from_dict(self.links.get("downlink", {}), "links.downlink")
+        if self.ground_stations is not None:
+            check_stations(self.ground_stations)
 
     def _check_values(self):
         """Values, not just keys: the time grid, the options and every shell, at load time
@@ -177,7 +201,8 @@ class Scenario:
         check_table(data, TOP_KEYS, "the scenario (top level)")
         return cls(simulation=data["simulation"],
                    shells=[dict(s) if isinstance(s, dict) else s for s in data["shells"]],
-                   design=data.get("design", {}), base_dir=str(base_dir))
+                   design=data.get("design", {}), base_dir=str(base_dir),
+                   links=data.get("links", {}), ground_stations=data.get("ground_stations"))
 
     @classmethod
     def from_toml(cls, path) -> Scenario:
@@ -189,6 +214,10 @@ class Scenario:
         if self.design:
             out["design"] = copy.deepcopy(self.design)
         out["shells"] = copy.deepcopy(self.shells)
+        if self.links:
+            out["links"] = copy.deepcopy(self.links)
+        if self.ground_stations is not None:
+            out["ground_stations"] = copy.deepcopy(self.ground_stations)
         return out
 
     def to_toml(self, path=None, overwrite=False) -> str:
@@ -231,6 +260,8 @@ class Scenario:
             return Constellation.walker(**kw)
         if kind == "elements":
             return Constellation.from_elements(**kw)
+        if kind == "cluster":
+            return Constellation.cluster(**kw)
         path = kw.pop("path")
         full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
         builder = Constellation.from_tle if kind == "tle" else Constellation.from_omm

@@ -56,6 +56,12 @@ EXAMPLES = {
     "view": """examples:
   twin view results/dd                         # CesiumJS from its CDN
   twin view results/dd --cesium node_modules/cesium --port 8765""",
+    "links": """examples:
+  twin links examples/cluster_81.toml --out results/cluster
+  twin links examples/cluster_81.toml --out results/cluster --plot --force""",
+    "contacts": """examples:
+  twin contacts examples/cluster_81.toml --out results/cluster
+  twin contacts examples/cluster_81.toml --out results/cluster --stations my_sites.csv --plot""",
 }
 
 FORMATS = {"parquet": "timeseries.parquet", "netcdf": "timeseries.nc", "csv": "timeseries.csv",
@@ -467,6 +473,34 @@ def _cmd_view(args):
     finally:
         server.server_close()
     return 0
+# ----- twin links / twin contacts ------------------------------------------------------------
+def _add_links(sub):
+    for name, help_, func in (
+            ("links", "inter-satellite links of a scenario: geometry, capacity, network and "
+                      "(for clusters) the formation check", _cmd_links),
+            ("contacts", "ground-station passes of a scenario, contact time and downlink",
+             _cmd_contacts)):
+        p = _sub(sub, name, help_)
+        p.add_argument("scenario", metavar="SCENARIO.toml")
+        p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+        p.add_argument("--plot", action="store_true", help="also draw PNG figures")
+        p.add_argument("--force", action="store_true", help="replace existing outputs")
+        if name == "contacts":
+            p.add_argument("--stations", metavar="FILE", help="stations CSV or TOML (default: "
+                           "the scenario's [[ground_stations]], else the bundled list)")
+        p.set_defaults(func=func)
+
+
+def _cmd_links(args):
+    from twin.io import links_cli  # lazy: networkx and the link plots, only for this command
+
+    return links_cli.run_links(args)
+
+
+def _cmd_contacts(args):
+    from twin.io import links_cli  # lazy: only for this command
+
+    return links_cli.run_contacts(args)
 
 
 def build_parser():
@@ -481,6 +515,7 @@ def build_parser():
     _add_claims(sub)
     _add_report(sub)
     _add_view(sub)
+    _add_links(sub)
     return parser
 
 
@@ -489,7 +524,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         print("twin: error: give a command (run, compare, eclipse-season, claims, report, "
-              "view); see 'twin --help'",
+              "view, links, contacts); see 'twin --help'",
               file=sys.stderr)
         return 2
     restore = _install_signal_handlers()

@@ -13,8 +13,8 @@ Ring all-reduce (Patarasuk & Yuan 2009; Thakur, Rabenseifner & Gropp 2005): N me
 with alpha the latency of the slowest ring step and B the bandwidth of the slowest ring step.
 Ring members follow a Warnsdorff walk over the links (:func:`ring_order`); a ring step between
 members that are not linked follows the shortest path through the whole graph (other
-satellites relay), and every link is shared by the ring steps routed over it (its capacity
-divided by their number).  Data-parallel training with the
+satellites relay), and every link direction is shared by the ring steps routed over it in that
+direction (the capacity of one direction divided by their number; links are full duplex).  Data-parallel training with the
 all-reduce not overlapped with compute has efficiency ``t_c / (t_c + T)`` for compute time
 ``t_c`` per step; the *effective training cluster* is the largest stretch of that ring (from one member) for which
 this efficiency is at least the target.
@@ -109,11 +109,10 @@ def ring_allreduce_s(g, nodes, size_gb, hop_overhead_ms=0.0, ordered=False):
         lat = sum(g.edges[u, w]["latency_ms"] for u, w in zip(path, path[1:]))
         alpha = max(alpha, (lat + hop_overhead_ms * (len(path) - 1)) * 1e-3)
         paths.append(path)
-        for u, w in zip(path, path[1:]):
-            e = (min(u, w), max(u, w))
-            use[e] = use.get(e, 0) + 1
-    bw = min(min(g.edges[u, w]["capacity_gbps"] / use[(min(u, w), max(u, w))]
-                 for u, w in zip(p, p[1:])) for p in paths)
+        for u, w in zip(path, path[1:]):      # links are full duplex: count each direction
+            use[(u, w)] = use.get((u, w), 0) + 1
+    bw = min(min(g.edges[u, w]["capacity_gbps"] / use[(u, w)] for u, w in zip(p, p[1:]))
+             for p in paths)
     return 2 * (n - 1) * alpha + 2 * (n - 1) / n * size_gb * 8.0 / bw
 
 

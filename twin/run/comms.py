@@ -1,0 +1,87 @@
+"""Per-orbit communication columns from a links result and a contacts table.
+
+The per-orbit table of :func:`twin.simulate` is built inside the physics stepper; these columns
+come from separate runs (:func:`twin.links`, :func:`twin.contacts`), so they are given here as
+their own table with one row per satellite and orbit, orbits counted from the run's start in
+periods of each satellite's mean motion (``orbit`` 0, 1, ...): ``isl_capacity_gbps`` (mean over
+the orbit of the total capacity of the satellite's links, one direction), ``contact_min``
+(minutes in contact with any station, overlaps counted once) and ``downlink_gb``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from twin.models import contacts as cm
+from twin.terminals import Downlink
+
+PER_ORBIT_COMM_COLUMNS = ["sat", "orbit", "orbit_start", "isl_capacity_gbps", "contact_min",
+                          "downlink_gb"]
+
+
+def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
+                    start=None) -> pd.DataFrame:
+    """One row per satellite and orbit (see the module docstring).
+
+    ``elements``: the run's resolved element table (``constellation.resolved(start)``);
+    ``links_ds``: a :func:`twin.links` result (sets the time grid) or None; ``passes``: a
+    :func:`twin.contacts` table or None.  At least one of them is needed.  ``start``: the
+    run's start (default: the links' first step, else the first pass).
+    """
+    if links_ds is None and passes is None:
+        raise ValueError("per_orbit_comms needs links_ds or passes (or both)")
+    downlink = Downlink() if downlink is None else downlink
+    names = elements["name"].to_numpy().astype(str)
+    period_s = 86400.0 / elements["mean_motion_rev_per_day"].to_numpy(float)
+    if links_ds is not None:
+        times = links_ds["time"].to_numpy()
+    else:
+        lo = passes["rise"].min() if passes["rise"].notna().any() else passes["culminate"].min()
+        hi = passes["set"].max() if passes["set"].notna().any() else passes["culminate"].max()
+        times = np.array([lo, hi], dtype="datetime64[ns]")
+    t0 = np.datetime64(pd.Timestamp(start).tz_localize(None) if pd.Timestamp(start).tzinfo
+                       else pd.Timestamp(start), "ns") if start is not None else times[0]
+    span_s = (times[-1] - t0) / np.timedelta64(1, "s")
+    rows = {}
+    if links_ds is not None:
+        sec = (times - t0) / np.timedelta64(1, "s")
+        cap = links_ds["capacity_gbps"].to_numpy().astype(float)
+        per_sat = np.zeros((len(names), len(times)))
+        np.add.at(per_sat, links_ds["sat_a_index"].to_numpy(), cap)
+        np.add.at(per_sat, links_ds["sat_b_index"].to_numpy(), cap)
+        for i in range(len(names)):
+            orbit = np.floor(sec / period_s[i]).astype(int)
+            for o in np.unique(orbit):
+                rows[(i, int(o))] = {"isl_capacity_gbps": per_sat[i, orbit == o].mean()}
+    if passes is not None and len(passes):
+        index = {n: i for i, n in enumerate(names)}
+        for p in passes.itertuples(index=False):
+            i = index[p.sat]
+            a = ((p.rise if pd.notna(p.rise) else t0) - pd.Timestamp(t0)).total_seconds()
+            b = a + p.duration_s
+            o = int(a // period_s[i])
+            while a < b:                      # split a pass across orbit boundaries
+                end = min(b, (o + 1) * period_s[i])
+                r = rows.setdefault((i, o), {})
+                r.setdefault("_iv", []).append((a, end))
+                a, o = end, o + 1
+    out = []
+    for (i, o), r in sorted(rows.items()):
+        iv = sorted(r.pop("_iv", []))
+        total, cur = 0.0, None
+        for a, b in iv:                       # union of intervals: one downlink at a time
+            if cur is None or a > cur[1]:
+                total += 0.0 if cur is None else cur[1] - cur[0]
+                cur = [a, b]
+            else:
+                cur[1] = max(cur[1], b)
+        total += 0.0 if cur is None else cur[1] - cur[0]
+        out.append({"sat": names[i], "orbit": o,
+                    "orbit_start": pd.Timestamp(t0) + pd.Timedelta(seconds=o * period_s[i]),
+                    "isl_capacity_gbps": r.get("isl_capacity_gbps", np.nan),
+                    "contact_min": total / 60.0,
+                    "downlink_gb": float(cm.downlink_gb(total, downlink.rate_gbps,
+                                                        downlink.availability))})
+    df = pd.DataFrame(out, columns=PER_ORBIT_COMM_COLUMNS)
+    df.attrs["run_s"] = span_s
+    return df
