@@ -182,7 +182,7 @@ def test_run_a_tiny_scenario(tmp_path):
 def test_key_lists_are_documented_shapes():
     assert {"start", "duration", "step", "policy"} <= set(SIMULATION_KEYS)
     assert {k for k, (_, req) in SIMULATION_KEYS.items() if req} == {"start", "duration", "step"}
-    assert set(SHELL_KEYS) == {"sun-synchronous", "walker", "elements", "tle", "omm"}
+    assert set(SHELL_KEYS) == {"sun-synchronous", "walker", "elements", "tle", "omm", "cluster"}
     for keys in SHELL_KEYS.values():
         assert {"name", "type", "design"} <= set(keys)
         assert keys["type"][1] is True
