@@ -166,3 +166,38 @@ def test_bad_terminal_values_name_the_field():
     with pytest.raises(TypeError, match="terminal"):
         twin.links(twin.Constellation.cluster(n=4, radius_km=0.3), "2027-06-21", "1 h", "60 s",
                    terminal={"aperture_m": 1})
+
+
+def test_compiled_kernel_matches_the_numpy_reference():
+    """The compiled block (models inlined by numba) against the numpy path of the same models
+    (float32 outputs: to 1e-6 relative; angles to 1e-4 deg)."""
+    from ephemeris import fastmath
+    from ephemeris.timegrid import make_time_grid
+    from twin.run.links import LINK_ATTRS, _block, states
+
+    if not fastmath.USE_NUMBA:
+        pytest.skip("numba is off (TWIN_NUMBA=0)")
+    c = twin.Constellation.walker(550, 53, 4, 6, 1) + twin.Constellation.cluster(n=5,
+                                                                                radius_km=0.3)
+    grid = make_time_grid("2027-06-21", "3 h", "5 min")
+    el = c.resolved("2027-06-21")
+    r, v, err = states(el, grid, 0, grid.n)
+    err[3, 5:] = 1                                  # a failed satellite delivers nothing
+    pairs = choose_pairs(r[:, 0], "all")
+    term = twin.OpticalTerminal()
+    outs = []
+    for compiled in (False, True):
+        out = {k: np.zeros((len(pairs), grid.n), np.float32) for k in LINK_ATTRS}
+        out["line_of_sight"] = np.zeros((len(pairs), grid.n), bool)
+        _block(r, v, err, pairs, 0, EARTH_RADIUS_KM + 80.0, term, out, compiled=compiled)
+        outs.append(out)
+    ref, got = outs
+    assert (ref["line_of_sight"] == got["line_of_sight"]).all()
+    assert 0 < ref["line_of_sight"].mean() < 1
+    for k in ("range_km", "capacity_gbps", "received_power_w", "latency_ms"):
+        np.testing.assert_allclose(got[k], ref[k], rtol=1e-6, atol=1e-30)
+    for k in ("azimuth_a_deg", "elevation_a_deg", "azimuth_b_deg", "elevation_b_deg"):
+        diff = np.abs((got[k] - ref[k] + 180.0) % 360.0 - 180.0)
+        assert diff.max() < 1e-4
+    failed = (pairs[:, 0] == 3) | (pairs[:, 1] == 3)
+    assert (got["capacity_gbps"][failed, 5:] == 0).all()

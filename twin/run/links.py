@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 from scipy.spatial import cKDTree
 
+from ephemeris import fastmath
 from ephemeris.orbits import _count
 from ephemeris.propagate import describe_errors, propagate, satrecs_from_elements, warn_errors
 from ephemeris.shadow import EARTH_RADIUS_KM
@@ -150,6 +151,76 @@ def pair_geometry(r, v, pairs, blocking_radius_km):
     return dist, los, (az_a, el_a, az_b, el_b)
 
 
+@fastmath.kernel(parallel=True)
+def _links_kernel(r, v, err, pa, pb, lo, blocking_km, tx_power_w, aperture_m, wavelength_m,
+                  jitter_rad, efficiency, photons_per_bit, channels, channel_rate_gbps,
+                  rng, los, cap, power, latency, az_a, el_a, az_b, el_b):  # pragma: no cover
+    """Every pair and step of a block, the models of :mod:`twin.models.links` inlined (one
+    pass over memory instead of numpy's temporaries); :func:`pair_geometry` and
+    :func:`link_budget` are the reference it is tested against."""
+    n_pair = pa.shape[0]
+    nt = r.shape[1]
+    for p in fastmath.prange(n_pair):
+        i = pa[p]
+        j = pb[p]
+        for k in range(nt):
+            ax, ay, az = r[i, k, 0], r[i, k, 1], r[i, k, 2]
+            bx, by, bz = r[j, k, 0], r[j, k, 1], r[j, k, 2]
+            d = lm.range_km(ax, ay, az, bx, by, bz)
+            vis = lm.line_of_sight(ax, ay, az, bx, by, bz, blocking_km)
+            ok = vis and err[i, k] == 0 and err[j, k] == 0
+            pw = lm.received_power_w(d, tx_power_w, aperture_m, aperture_m, wavelength_m,
+                                     jitter_rad, efficiency)
+            c = lm.capacity_gbps(pw, wavelength_m, photons_per_bit, channels,
+                                 channel_rate_gbps)
+            dx, dy, dz = bx - ax, by - ay, bz - az
+            a1, e1 = lm.pointing_angles_deg(ax, ay, az, v[i, k, 0], v[i, k, 1], v[i, k, 2],
+                                            dx, dy, dz)
+            a2, e2 = lm.pointing_angles_deg(bx, by, bz, v[j, k, 0], v[j, k, 1], v[j, k, 2],
+                                            -dx, -dy, -dz)
+            t = lo + k
+            rng[p, t] = d
+            los[p, t] = vis
+            cap[p, t] = c if ok else 0.0
+            power[p, t] = pw if ok else 0.0
+            latency[p, t] = lm.latency_s(d) * 1e3
+            az_a[p, t] = a1
+            el_a[p, t] = e1
+            az_b[p, t] = a2
+            el_b[p, t] = e2
+
+
+def _block_numpy(r, v, err, pairs, lo, blocking, terminal, out):
+    """The reference path of one block (numpy on arrays; used when numba is off)."""
+    hi = lo + r.shape[1]
+    dist, los, angles = pair_geometry(r, v, pairs, blocking)
+    ok = los & (err[pairs[:, 0]] == 0) & (err[pairs[:, 1]] == 0)
+    power, cap = link_budget(dist, ok, terminal)
+    out["range_km"][:, lo:hi] = dist
+    out["line_of_sight"][:, lo:hi] = los
+    out["capacity_gbps"][:, lo:hi] = cap
+    out["received_power_w"][:, lo:hi] = power
+    out["latency_ms"][:, lo:hi] = lm.latency_s(dist) * 1e3
+    for name, x in zip(("azimuth_a_deg", "elevation_a_deg", "azimuth_b_deg",
+                        "elevation_b_deg"), angles):
+        out[name][:, lo:hi] = x
+
+
+def _block(r, v, err, pairs, lo, blocking, terminal, out, compiled=None):
+    """One block of steps into ``out``: the compiled kernel when numba is on."""
+    compiled = fastmath.USE_NUMBA if compiled is None else compiled
+    if not compiled:
+        return _block_numpy(r, v, err, pairs, lo, blocking, terminal, out)
+    t = terminal
+    _links_kernel(r, v, err, np.ascontiguousarray(pairs[:, 0]),
+                  np.ascontiguousarray(pairs[:, 1]), lo, blocking, t.tx_power_w, t.aperture_m,
+                  t.wavelength_m, t.jitter_urad * 1e-6, t.optics_efficiency, t.photons_per_bit,
+                  float(t.channels), t.channel_rate_gbps, out["range_km"],
+                  out["line_of_sight"], out["capacity_gbps"], out["received_power_w"],
+                  out["latency_ms"], out["azimuth_a_deg"], out["elevation_a_deg"],
+                  out["azimuth_b_deg"], out["elevation_b_deg"])
+
+
 def links(constellation, start, duration, step, topology="nearest", k=4, terminal=None,
           max_epoch_gap_days=30.0) -> xr.Dataset:
     """Inter-satellite links of ``constellation`` at every step of the run.
@@ -201,17 +272,7 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
         hi = min(lo + BLOCK_STEPS, grid.n)
         r, v, err = states(elements, grid, lo, hi, satrecs)
         errors[:, lo:hi] = err
-        dist, los, angles = pair_geometry(r, v, pairs, blocking)
-        ok = los & (err[pairs[:, 0]] == 0) & (err[pairs[:, 1]] == 0)
-        power, cap = link_budget(dist, ok, terminal)
-        out["range_km"][:, lo:hi] = dist
-        out["line_of_sight"][:, lo:hi] = los
-        out["capacity_gbps"][:, lo:hi] = cap
-        out["received_power_w"][:, lo:hi] = power
-        out["latency_ms"][:, lo:hi] = lm.latency_s(dist) * 1e3
-        for name, x in zip(("azimuth_a_deg", "elevation_a_deg", "azimuth_b_deg",
-                            "elevation_b_deg"), angles):
-            out[name][:, lo:hi] = x
+        _block(r, v, err, pairs, lo, blocking, terminal, out)
     warn_errors(describe_errors(errors, elements["name"].to_numpy(), grid.times))
     names = elements["name"].to_numpy().astype(str)
     ds = xr.Dataset(
