@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pandas as pd
 import pytest
 import xarray as xr
@@ -84,3 +86,25 @@ def test_bad_links_table_fails_at_load(tmp_path, capsys):
     p.write_text(SCENARIO.replace("radius_km = 0.4", "radius_km = 0.05"))
     assert main(["links", str(p), "--out", str(tmp_path / "o")]) == 2
     assert "safety_distance_m" in capsys.readouterr().err
+
+
+def test_links_czml_has_satellites_and_link_polylines(tmp_path):
+    import twin
+    from twin.io.link_czml import links_to_czml
+
+    c = twin.Constellation.walker(550, 53, 3, 12, 1)
+    geo = twin.geometry(c, "2027-06-21", "1 h", "5 min")
+    ds = twin.links(c, "2027-06-21", "1 h", "5 min", topology="grid")
+    always = (ds["capacity_gbps"] > 0).all("time").to_numpy()
+    p0 = int(np.flatnonzero(always)[0])
+    ds["capacity_gbps"][p0, 3:6] = 0.0                      # a gap in one link
+    path = links_to_czml(geo, ds, tmp_path / "l.czml")
+    doc = json.loads(path.read_text())
+    assert doc[0]["id"] == "document" and sum(p["id"].startswith("sat/") for p in doc) == 36
+    links_ = {p["id"]: p for p in doc if p["id"].startswith("link/")}
+    assert len(links_) == int((ds["capacity_gbps"] > 0).any("time").sum())
+    show = links_[f"link/{p0}"]["polyline"]["show"]
+    assert [s["boolean"] for s in show] == [True, False, True]
+    a, b = int(ds.sat_a_index[p0]), int(ds.sat_b_index[p0])
+    assert links_[f"link/{p0}"]["polyline"]["positions"]["references"] == [
+        f"sat/{a}#position", f"sat/{b}#position"]

@@ -485,6 +485,9 @@ def _add_links(sub):
         p.add_argument("--out", required=True, metavar="DIR", help="output directory")
         p.add_argument("--plot", action="store_true", help="also draw PNG figures")
         p.add_argument("--force", action="store_true", help="replace existing outputs")
+        if name == "links":
+            p.add_argument("--czml", action="store_true", help="also write links.czml "
+                           "(satellites and links for CesiumJS)")
         if name == "contacts":
             p.add_argument("--stations", metavar="FILE", help="stations CSV or TOML (default: "
                            "the scenario's [[ground_stations]], else the bundled list)")

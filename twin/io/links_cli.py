@@ -18,6 +18,7 @@ from pathlib import Path
 from ephemeris.timegrid import make_time_grid, parse_time
 from twin.io.atomic import atomic_write_text
 from twin.io.export import to_netcdf
+from twin.io.link_czml import links_to_czml
 from twin.constellation import Constellation
 from twin.io.link_plots import (
     cluster_rtn_km,
@@ -31,6 +32,7 @@ from twin.run.contacts import contact_summary, contacts
 from twin.run.formation import formation_report
 from twin.run.links import links
 from twin.run.network import network_metrics
+from twin.run.simulate import geometry
 from twin.scenario import Scenario
 from twin.terminals import Downlink, OpticalTerminal
 
@@ -68,6 +70,7 @@ def run_links(args) -> int:
     targets += [out / "formation.json"] if clusters else []
     targets += ([out / "capacity.png"] + ([out / "cluster.png"] if clusters else [])
                 if args.plot else [])
+    targets += [out / "links.czml"] if args.czml else []
     _check_new(targets, args.force)
     start, duration, step = _run_settings(sc)
     terminal = OpticalTerminal.from_dict(cfg.get("terminal", {}), "links.terminal")
@@ -95,6 +98,8 @@ def run_links(args) -> int:
             rtn = cluster_rtn_km(sh.resolved(start), make_time_grid(start, step, step))
             figures.append((plot_cluster(rtn, title=f"{sh.name} at {str(start)[:19]}"),
                             out / "cluster.png"))
+    geo = geometry(c, start, duration, step) if args.czml else None
+    net_ds = ds.copy()
     ds.attrs.pop("sat_names", None)
     to_netcdf(ds, out / "links.nc", overwrite=args.force)
     atomic_write_text(out / "network.csv", net.to_csv(index=False), overwrite=args.force)
@@ -104,6 +109,8 @@ def run_links(args) -> int:
                           overwrite=args.force)
     for fig, path in figures:
         save_figure(fig, path)
+    if geo is not None:
+        links_to_czml(geo, net_ds, out / "links.czml", overwrite=args.force)
     row = net.iloc[0]
     print(f"{ds.sizes['pair']} links among {ds.attrs['n_sat']} satellites ({topology}); "
           f"mean capacity {float(ds.capacity_gbps.mean()):,.0f} Gbit/s per link; "
