@@ -201,3 +201,40 @@ def test_compiled_kernel_matches_the_numpy_reference():
         assert diff.max() < 1e-4
     failed = (pairs[:, 0] == 3) | (pairs[:, 1] == 3)
     assert (got["capacity_gbps"][failed, 5:] == 0).all()
+
+
+def test_user_latency_to_nearest_sunlit_satellite(ts):
+    """Hops 0: the latency is the slant range to the nearest visible sunlit satellite / c,
+    with the range from skyfield (topocentric); with the visible satellites made dark the
+    path goes through links to a sunlit one (hops >= 1, longer)."""
+    from skyfield.api import EarthSatellite, wgs84
+
+    from ephemeris.satrec import satrecs_from_elements
+    from twin.run.network import user_latency
+
+    c = twin.Constellation.walker(550, 53, 12, 20, 1)
+    geo = twin.geometry(c, "2027-06-21", "20 min", "10 min")
+    ds = twin.links(c, "2027-06-21", "20 min", "10 min", topology="grid")
+    lat, lon = 40.0, -74.0
+    lat_df = user_latency(geo, ds, lat, lon, min_elevation_deg=25.0)
+    assert lat_df["reachable"].all() and (lat_df["hops"] == 0).all()
+    el = c.resolved("2027-06-21")
+    sats = [EarthSatellite.from_satrec(s, ts) for s in satrecs_from_elements(el)]
+    topos = wgs84.latlon(lat, lon)
+    t = ts.utc(2027, 6, 21, 0, 0)
+    alt, _, dist = zip(*[(s - topos).at(t).altaz() for s in sats])
+    alt = np.array([a.degrees for a in alt])
+    dist = np.array([d.km for d in dist])
+    sun = geo["sunlit_fraction"].isel(time=0).to_numpy() >= 0.99
+    ref = dist[(alt >= 25.0) & sun].min() / 299792.458 * 1e3
+    assert lat_df["latency_ms"].iloc[0] == pytest.approx(ref, abs=1e-5)   # 3 m of range
+    dark = geo.copy(deep=True)
+    vis = el["name"].isin([lat_df["entry_sat"].iloc[0]]).to_numpy() | (alt >= 25.0)
+    dark["sunlit_fraction"][vis, 0] = 0.0
+    d2 = user_latency(dark, ds, lat, lon, times=[0])
+    assert d2["reachable"][0] and d2["hops"][0] >= 1
+    assert d2["latency_ms"][0] > lat_df["latency_ms"].iloc[0]
+    nobody = user_latency(geo, ds, -89.0, 0.0, times=[0])      # a 53 deg shell never reaches
+    assert not nobody["reachable"][0] and np.isnan(nobody["latency_ms"][0])
+    with pytest.raises(ValueError, match="lat_deg=95"):
+        user_latency(geo, ds, 95.0, 0.0)

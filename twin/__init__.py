@@ -23,7 +23,7 @@ from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign,
 from twin.run.contacts import contact_summary, contacts
 from twin.run.formation import formation_report
 from twin.run.links import links
-from twin.run.network import network_metrics
+from twin.run.network import network_metrics, user_latency
 from twin.run.simulate import SimulationResult, geometry, simulate
 from twin.scenario import Scenario
 from twin.studies import economics
@@ -107,5 +107,5 @@ __all__ = [
     "PropagationWarning", "claims", "economics", "ground", "radiator_sizing", "realism_table",
     "__version__",
     "links", "contacts", "contact_summary", "formation_report", "network_metrics",
-    "OpticalTerminal", "Downlink",
+    "OpticalTerminal", "Downlink", "user_latency",
 ]

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ephemeris.validation import check_number
+from twin.models.contacts import look_angles, station_itrs_km
+from twin.models.links import latency_s
 
 
 def graph_at(ds, time_index=0) -> nx.Graph:
@@ -188,4 +190,58 @@ def network_metrics(ds, times=None, allreduce_gb=140.0, compute_s=30.0, efficien
                      "bisection_gbps": bisection_gbps(big),
                      "allreduce_s": ring_allreduce_s(big, list(big.nodes), allreduce_gb),
                      "effective_sats": n_eff, "effective_gpus": g_eff})
+    return pd.DataFrame(rows)
+
+
+def user_latency(geometry_ds, links_ds, lat_deg, lon_deg, alt_m=0.0, min_elevation_deg=25.0,
+                 min_sunlit_fraction=0.99, times=None) -> pd.DataFrame:
+    """Latency from a user on the ground to the nearest sunlit satellite, through the links.
+
+    At each evaluated step the user reaches every satellite above ``min_elevation_deg``
+    (uplink: slant range / c) and from there any satellite over the links (their latency); the
+    target is the satellite with at least ``min_sunlit_fraction`` of the Sun that is reached
+    first (Dijkstra from the user).  ``geometry_ds`` is :func:`twin.geometry` and
+    ``links_ds`` :func:`twin.links` of the same constellation and time grid.
+
+    Returns one row per step: ``time``, ``reachable``, ``entry_sat``, ``target_sat``,
+    ``uplink_ms``, ``latency_ms`` (one way, user to target), ``hops`` (links crossed).
+    Where no satellite is visible, or none sunlit is reachable, ``reachable`` is False and the
+    latencies are NaN (flagged, not silent).
+    """
+    check_number("lat_deg", lat_deg, -90.0, 90.0, unit="deg")
+    check_number("lon_deg", lon_deg, -180.0, 360.0, hi_open=True, unit="deg")
+    check_number("min_elevation_deg", min_elevation_deg, 0.0, 90.0, unit="deg")
+    check_number("min_sunlit_fraction", min_sunlit_fraction, 0.0, 1.0)
+    if geometry_ds.sizes["sat"] != links_ds.attrs.get("n_sat") or \
+            geometry_ds.sizes["time"] != links_ds.sizes["time"]:
+        raise ValueError("geometry_ds and links_ds must come from the same constellation and "
+                         "time grid")
+    nt = links_ds.sizes["time"]
+    times = range(nt) if times is None else np.atleast_1d(times)
+    names = list(links_ds.attrs["sat_names"])
+    rows = []
+    for ti in times:
+        ti = int(ti)
+        g = geometry_ds.isel(time=ti)
+        x, y, z = station_itrs_km(g["lat_deg"].to_numpy(), g["lon_deg"].to_numpy(),
+                                  g["alt_km"].to_numpy() * 1e3)
+        el, _, rng = look_angles(x, y, z, lat_deg, lon_deg, alt_m)
+        vis = np.flatnonzero(el >= min_elevation_deg)
+        sunlit = g["sunlit_fraction"].to_numpy() >= min_sunlit_fraction
+        row = {"time": links_ds["time"].to_numpy()[ti], "reachable": False, "entry_sat": None,
+               "target_sat": None, "uplink_ms": np.nan, "latency_ms": np.nan, "hops": -1}
+        if len(vis):
+            graph = graph_at(links_ds, ti)
+            graph.add_node("user")
+            for s in vis:
+                graph.add_edge("user", int(s), latency_ms=float(latency_s(rng[s]) * 1e3))
+            dist, path = nx.single_source_dijkstra(graph, "user", weight="latency_ms")
+            best = min(((d, v) for v, d in dist.items() if v != "user" and sunlit[v]),
+                       default=None)
+            if best is not None:
+                p = path[best[1]]
+                row.update(reachable=True, entry_sat=names[p[1]], target_sat=names[best[1]],
+                           uplink_ms=graph.edges["user", p[1]]["latency_ms"],
+                           latency_ms=best[0], hops=len(p) - 2)
+        rows.append(row)
     return pd.DataFrame(rows)
