@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 
 from ephemeris.timegrid import make_time_grid, parse_time
+from twin.constellation import Constellation
 from twin.io.atomic import atomic_write_text
 from twin.io.export import to_netcdf
 from twin.io.link_czml import links_to_czml
-from twin.constellation import Constellation
 from twin.io.link_plots import (
     cluster_rtn_km,
     plot_capacity,

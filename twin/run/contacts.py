@@ -15,7 +15,7 @@ import pandas as pd
 
 from ephemeris.propagate import propagate, satrecs_from_elements
 from ephemeris.sun import sun_and_frames
-from ephemeris.timegrid import make_time_grid
+from ephemeris.timegrid import make_time_grid, parse_duration
 from twin.constellation import Constellation
 from twin.ground.stations import resolve_stations
 from twin.models import contacts as cm
@@ -192,7 +192,6 @@ def contact_summary(passes, constellation=None, start=None, duration="1 day", do
         raise TypeError(f"downlink must be a twin.Downlink, got {downlink!r}")
     days = None
     if constellation is not None:
-        from ephemeris.timegrid import parse_duration  # noqa: I001 - only for the run length
         days = parse_duration(duration) / 86400.0
         if period_s is None:
             el = constellation.elements

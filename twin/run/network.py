@@ -13,11 +13,12 @@ Ring all-reduce (Patarasuk & Yuan 2009; Thakur, Rabenseifner & Gropp 2005): N me
 with alpha the latency of the slowest ring step and B the bandwidth of the slowest ring step.
 Ring members follow a Warnsdorff walk over the links (:func:`ring_order`); a ring step between
 members that are not linked follows the shortest path through the whole graph (other
-satellites relay), and every link direction is shared by the ring steps routed over it in that
-direction (the capacity of one direction divided by their number; links are full duplex).  Data-parallel training with the
-all-reduce not overlapped with compute has efficiency ``t_c / (t_c + T)`` for compute time
-``t_c`` per step; the *effective training cluster* is the largest stretch of that ring (from one member) for which
-this efficiency is at least the target.
+satellites relay), and every link direction is shared by the ring steps routed over it in
+that direction (the capacity of one direction divided by their number; links are full
+duplex).  Data-parallel training with the all-reduce not overlapped with compute has
+efficiency ``t_c / (t_c + T)`` for compute time ``t_c`` per step; the *effective training
+cluster* is the largest stretch of that ring (from one member) for which this efficiency is at
+least the target.
 
 Bisection bandwidth is the capacity cut by the Kernighan-Lin bisection (Kernighan & Lin 1970)
 of the graph into halves: an upper bound of the true minimum bisection (finding that is
