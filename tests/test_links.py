@@ -146,7 +146,10 @@ def test_ring_allreduce_formula_on_a_ring():
 def test_links_dataset_for_a_formation():
     c = twin.Constellation.cluster(n=9, radius_km=0.4)
     ds = twin.links(c, "2027-06-21", "2 h", "5 min", topology="all")
-    assert set(ds.dims) == {"pair", "time"} and ds.sizes["pair"] == 36
+    assert set(ds.dims) == {"pair", "time", "sat"} and ds.sizes["pair"] == 36
+    assert ds["range_km"].dims == ("pair", "time") and ds["isl_capacity_gbps"].dims == ("sat",
+                                                                                      "time")
+    assert (ds["isl_capacity_gbps"] == 8 * 800.0).all()     # 8 partners at 800 Gbit/s each
     for v in ("range_km", "line_of_sight", "capacity_gbps", "azimuth_a_deg", "elevation_a_deg"):
         assert v in ds and "units" in ds[v].attrs
     assert ds["line_of_sight"].all()

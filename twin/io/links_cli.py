@@ -100,7 +100,6 @@ def run_links(args) -> int:
                             out / "cluster.png"))
     geo = geometry(c, start, duration, step) if args.czml else None
     net_ds = ds.copy()
-    ds.attrs.pop("sat_names", None)
     to_netcdf(ds, out / "links.nc", overwrite=args.force)
     atomic_write_text(out / "network.csv", net.to_csv(index=False), overwrite=args.force)
     atomic_write_text(out / "per_orbit_links.csv", po.to_csv(index=False), overwrite=args.force)

@@ -45,10 +45,7 @@ def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
     rows = {}
     if links_ds is not None:
         sec = (times - t0) / np.timedelta64(1, "s")
-        cap = links_ds["capacity_gbps"].to_numpy().astype(float)
-        per_sat = np.zeros((len(names), len(times)))
-        np.add.at(per_sat, links_ds["sat_a_index"].to_numpy(), cap)
-        np.add.at(per_sat, links_ds["sat_b_index"].to_numpy(), cap)
+        per_sat = links_ds["isl_capacity_gbps"].to_numpy().astype(float)
         for i in range(len(names)):
             orbit = np.floor(sec / period_s[i]).astype(int)
             for o in np.unique(orbit):

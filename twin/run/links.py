@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import xarray as xr
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from ephemeris import fastmath
@@ -221,6 +222,16 @@ def _block(r, v, err, pairs, lo, blocking, terminal, out, compiled=None):
                   out["azimuth_b_deg"], out["elevation_b_deg"])
 
 
+def sat_capacity_gbps(pairs, capacity_gbps, n_sat):
+    """Per satellite and step, the summed capacity of its links (n_sat, T), float32: the
+    pair-to-satellite incidence matrix (sparse) times the pairs' capacities."""
+    m = len(pairs)
+    inc = sparse.csr_matrix((np.ones(2 * m, np.float32),
+                             (np.r_[pairs[:, 0], pairs[:, 1]], np.r_[np.arange(m), np.arange(m)])),
+                            shape=(n_sat, m))
+    return np.asarray(inc @ capacity_gbps, dtype=np.float32)
+
+
 def links(constellation, start, duration, step, topology="nearest", k=4, terminal=None,
           max_epoch_gap_days=30.0) -> xr.Dataset:
     """Inter-satellite links of ``constellation`` at every step of the run.
@@ -241,8 +252,9 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
     xarray.Dataset with dims ``pair`` and ``time``; coordinates ``sat_a``, ``sat_b`` (names)
     and ``sat_a_index``, ``sat_b_index``; variables ``range_km``, ``line_of_sight``,
     ``capacity_gbps``, ``received_power_w``, ``latency_ms`` and the pointing angles
-    (:data:`LINK_ATTRS`).  Float variables are float32 (a 10,000-satellite shell over a day
-    at 60 s is ~20,000 pairs x 1,440 steps).
+    (:data:`LINK_ATTRS`); and ``isl_capacity_gbps`` with dims ``sat`` and ``time`` (the summed
+    capacity of each satellite's links).  Float variables are float32 (a 10,000-satellite
+    shell over a day at 60 s is ~20,000 pairs x 1,440 steps).
     """
     if not isinstance(constellation, Constellation):
         raise TypeError(f"constellation must be a twin.Constellation, got "
@@ -281,8 +293,12 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
         coords={"pair": np.arange(len(pairs)), "time": grid.times,
                 "sat_a": ("pair", names[pairs[:, 0]]), "sat_b": ("pair", names[pairs[:, 1]]),
                 "sat_a_index": ("pair", pairs[:, 0]), "sat_b_index": ("pair", pairs[:, 1])})
+    ds["isl_capacity_gbps"] = (("sat", "time"), sat_capacity_gbps(pairs, out["capacity_gbps"], n),
+                               {"units": "Gbit/s", "long_name": "total capacity (one way) of "
+                                "the satellite's links"})
+    ds = ds.assign_coords(sat=names)
     ds.attrs.update(topology=topology, k=int(k) if topology == "nearest" else -1,
-                    n_sat=n, step_s=grid.step_s, sat_names=list(names),
+                    n_sat=n, step_s=grid.step_s,
                     grazing_height_km=terminal.grazing_height_km,
                     terminal=str(terminal.to_dict()))
     return ds

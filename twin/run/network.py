@@ -37,7 +37,7 @@ from twin.models.links import latency_s
 
 def graph_at(ds, time_index=0) -> nx.Graph:
     """The links graph at step ``time_index`` of a :func:`twin.run.links.links` result."""
-    names = list(ds.attrs["sat_names"])
+    names = [str(x) for x in ds["sat"].to_numpy()]
     g = nx.Graph()
     g.add_nodes_from(range(len(names)))
     cap = ds["capacity_gbps"].isel(time=time_index).to_numpy()
@@ -219,7 +219,7 @@ def user_latency(geometry_ds, links_ds, lat_deg, lon_deg, alt_m=0.0, min_elevati
                          "time grid")
     nt = links_ds.sizes["time"]
     times = range(nt) if times is None else np.atleast_1d(times)
-    names = list(links_ds.attrs["sat_names"])
+    names = [str(x) for x in links_ds["sat"].to_numpy()]
     rows = []
     for ti in times:
         ti = int(ti)
