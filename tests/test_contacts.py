@@ -65,10 +65,38 @@ def test_contact_summary_counts_overlaps_once():
                            "rise": [t, t + pd.Timedelta(seconds=100), t + pd.Timedelta(hours=2)],
                            "culminate": [t] * 3, "set": [t] * 3,
                            "max_elevation_deg": [10.0] * 3,
-                           "duration_s": [300.0, 300.0, 60.0], "partial": [False] * 3})
-    s = twin.contact_summary(passes, downlink=twin.Downlink(rate_gbps=8.0, availability=0.5))
+                           "duration_s": [300.0, 300.0, 60.0], "partial": [False] * 3,
+                           "downlink_gb": [30.0, 30.0, 6.0]})
+    s = twin.contact_summary(passes)
     assert s.loc["a", "contact_min"] == pytest.approx((400 + 60) / 60)
-    assert s.loc["a", "downlink_gb"] == pytest.approx(460 * 8.0 * 0.5 / 8)
+    assert s.loc["a", "downlink_gb"] == pytest.approx(66.0 * 460 / 660)
+
+
+def test_rf_budget_and_pass_volume():
+    """Rate = 10^((EIRP + G/T - FSPL - L + 228.6 - Eb/N0) / 10), capped; a pass's volume is
+    that rate integrated over the slant ranges of the pass (checked against skyfield's)."""
+    from skyfield.api import EarthSatellite, wgs84
+
+    from ephemeris.data import timescale
+    from ephemeris.satrec import satrecs_from_elements
+
+    d = twin.Downlink()
+    fspl = 20 * np.log10(4 * np.pi * 1500e3 * 26e9 / 299792458.0)
+    cn0 = 20.0 + 32.0 - fspl - 4.0 + 228.5991
+    assert d.rate_gbps(1500.0) == pytest.approx(10 ** ((cn0 - 6.0) / 10) / 1e9, rel=1e-4)
+    assert d.rate_gbps(100.0) == 3.0
+    c = twin.Constellation.walker(550, 53, 1, 1)
+    p = twin.contacts(c, STATIONS[1:], "2027-06-21", "1 day", "60 s", downlink=d)
+    full = p[~p.partial].iloc[0]
+    ts = timescale()
+    sat = EarthSatellite.from_satrec(satrecs_from_elements(c.resolved("2027-06-21"))[0], ts)
+    s = STATIONS[1]
+    topos = wgs84.latlon(s["lat_deg"], s["lon_deg"], elevation_m=s["alt_m"])
+    tt = pd.date_range(full.rise, full.set, periods=2001)
+    t = ts.from_datetimes(tt.tz_localize("UTC").to_pydatetime())
+    rng = (sat - topos).at(t).distance().km
+    ref = np.trapezoid(d.rate_gbps(rng), dx=full.duration_s / 2000) / 8 * d.availability
+    assert full.downlink_gb == pytest.approx(ref, rel=5e-3)
 
 
 def test_station_input_is_checked(tmp_path):

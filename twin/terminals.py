@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from ephemeris.validation import field_number
+from twin.models.contacts import rf_rate_gbps
 
 
 def _whole(obj, name, lo, hi):
@@ -113,21 +114,47 @@ class OpticalTerminal(_Table):
 
 @dataclass(frozen=True)
 class Downlink(_Table):
-    """The satellite-to-ground link used during contacts.
+    """The satellite-to-ground RF link used during contacts (a Ka-band budget per instant).
 
-    * ``rate_gbps`` = 2.0 Gbit/s: a Ka-band (25.5-27 GHz) downlink with DVB-S2X; Earth
-      observation satellites fly 1.2-3.6 Gbit/s (e.g. WorldView-4 1.2 Gbit/s X-band,
-      Landsat-9 0.38 Gbit/s X; Ka-band 2-4 Gbit/s class modems). Assumption: 2 Gbit/s held
-      over the pass above the station's elevation mask (adaptive coding makes the rate vary
-      with range; a fixed rate is the simplification stated in docs/links.md).
-    * ``availability`` = 0.95: fraction of passes not lost to rain fade at Ka band for a
-      mid-latitude station at a few dB margin (ITU-R P.618). For optical ground links, cloud
-      cover makes it 0.3-0.7 per station (assumption; set it for your sites).
+    The rate follows the range: C/N0 = EIRP + G/T - free-space loss - losses + 228.6 dB,
+    R = C/N0 / (Eb/N0 required), at most ``max_rate_gbps``
+    (:func:`twin.models.contacts.rf_rate_gbps`).  Defaults:
+
+    * ``frequency_ghz`` = 26.0: the Ka-band Earth-exploration downlink allocation,
+      25.5-27 GHz (ITU Radio Regulations, Art. 5).
+    * ``eirp_dbw`` = 20.0 dBW: a ~10 W Ka-band amplifier on a ~20 cm steerable antenna
+      (Ka-band EO downlinks fly 15-25 dBW). Assumption.
+    * ``g_over_t_db_k`` = 32.0 dB/K: a 7.3 m Ka-band ground antenna (the 7.3 m class of the
+      polar networks; 30-35 dB/K). Assumption.
+    * ``losses_db`` = 4.0 dB: gases, clear-sky rain, pointing and polarisation at low
+      elevation (ITU-R P.618 / P.676 orders of magnitude). Assumption.
+    * ``required_ebn0_db`` = 6.0 dB: DVB-S2X 8PSK 3/4 needs ~4 dB for quasi-error-free
+      reception (ETSI EN 302 307-2), plus 2 dB implementation margin.
+    * ``max_rate_gbps`` = 3.0 Gbit/s: the modem's ceiling (Ka-band EO modems of 2-4 Gbit/s).
+      Assumption.
+    * ``availability`` = 0.95: fraction of contact time not lost to rain fade beyond the margin
+      for a mid-latitude Ka-band station (ITU-R P.618); for optical ground links, cloud cover
+      makes it 0.3-0.7 per station (assumption; set it for your sites).
     """
 
-    rate_gbps: float = 2.0
+    frequency_ghz: float = 26.0
+    eirp_dbw: float = 20.0
+    g_over_t_db_k: float = 32.0
+    losses_db: float = 4.0
+    required_ebn0_db: float = 6.0
+    max_rate_gbps: float = 3.0
     availability: float = 0.95
 
     def __post_init__(self):
-        field_number(self, "rate_gbps", 0.0, 10000.0, lo_open=True, unit="Gbit/s")
+        field_number(self, "frequency_ghz", 0.1, 1000.0, unit="GHz")
+        field_number(self, "eirp_dbw", -50.0, 100.0, unit="dBW")
+        field_number(self, "g_over_t_db_k", -50.0, 80.0, unit="dB/K")
+        field_number(self, "losses_db", 0.0, 100.0, unit="dB")
+        field_number(self, "required_ebn0_db", -10.0, 30.0, unit="dB")
+        field_number(self, "max_rate_gbps", 0.0, 10000.0, lo_open=True, unit="Gbit/s")
         field_number(self, "availability", 0.0, 1.0)
+
+    def rate_gbps(self, distance_km):
+        """Rate [Gbit/s] at ``distance_km`` (before availability)."""
+        return rf_rate_gbps(distance_km, self.eirp_dbw, self.g_over_t_db_k, self.frequency_ghz,
+                            self.losses_db, self.required_ebn0_db, self.max_rate_gbps)

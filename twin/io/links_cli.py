@@ -133,9 +133,9 @@ def run_contacts(args) -> int:
         stations = str(Path(sc.base_dir) / stations)
     downlink = Downlink.from_dict(cfg.get("downlink", {}), "links.downlink")
     c = sc.constellation()
-    passes = contacts(c, stations, start, duration, step)
-    summ = contact_summary(passes, c, start, duration, downlink)
-    po = per_orbit_comms(c.resolved(start), None, passes, downlink, start=start)
+    passes = contacts(c, stations, start, duration, step, downlink=downlink)
+    summ = contact_summary(passes, c, start, duration)
+    po = per_orbit_comms(c.resolved(start), None, passes, start=start)
     figure = plot_contacts(passes) if args.plot else None
     fmt = {"date_format": "%Y-%m-%dT%H:%M:%S.%f"}
     atomic_write_text(out / "contacts.csv", passes.to_csv(index=False, **fmt),

@@ -58,3 +58,6 @@ SPEED_OF_LIGHT_KM_S = 299792.458
 
 #: Planck constant [J s] (exact in the 2019 SI).
 PLANCK_J_S = 6.62607015e-34
+
+#: Boltzmann constant [J/K] (exact in the 2019 SI); 10 log10(k) = -228.6 dBW/(K Hz).
+BOLTZMANN_J_K = 1.380649e-23

@@ -8,6 +8,8 @@ References
 * Vallado, D. A. (2013), *Fundamentals of Astrodynamics and Applications*, 4th ed.,
   sec. 3.2 (site position on the WGS84 ellipsoid, eq. 3-7) and sec. 4.4 (topocentric
   horizon frame SEZ: azimuth from north through east, elevation above the geodetic horizon).
+* Maral, G. & Bousquet, M. (2009), *Satellite Communications Systems*, 5th ed., ch. 5
+  (link budget: C/N0 = EIRP + G/T - L_FS - L + 228.6 dB).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from ephemeris.fastmath import asin, atan2, model
 from ephemeris.frames import WGS84_A_KM, WGS84_F
+from twin.models.constants import BOLTZMANN_J_K, SPEED_OF_LIGHT_KM_S
 
 _E2 = WGS84_F * (2.0 - WGS84_F)
 _D2R = math.pi / 180.0
@@ -67,3 +70,27 @@ def downlink_gb(contact_s, rate_gbps, availability):
     """Data [GB] sent down during ``contact_s`` seconds at ``rate_gbps`` with a weather
     ``availability`` (fraction of contact time usable): t R a / 8."""
     return contact_s * rate_gbps * availability / 8.0
+
+
+_K_DB = 10.0 * math.log10(BOLTZMANN_J_K)
+
+
+@model
+def free_space_loss_db(distance_km, frequency_ghz):
+    """Free-space path loss [dB]: 20 log10(4 pi d f / c)."""
+    return 20.0 * np.log10(4.0 * math.pi * distance_km * frequency_ghz * 1e9
+                           / SPEED_OF_LIGHT_KM_S)
+
+
+@model
+def rf_rate_gbps(distance_km, eirp_dbw, g_over_t_db_k, frequency_ghz, losses_db,
+                 required_ebn0_db, max_rate_gbps):
+    """Data rate [Gbit/s] of an RF downlink ``distance_km`` long.
+
+    C/N0 [dBHz] = EIRP + G/T - L_FS(d, f) - L - 10 log10(k) (Maral & Bousquet 2009, ch. 5);
+    the rate at the required Eb/N0 is R = 10^((C/N0 - Eb/N0) / 10) bit/s, at most the modem's
+    ``max_rate_gbps`` (adaptive coding and modulation follow the range).
+    """
+    cn0 = eirp_dbw + g_over_t_db_k - free_space_loss_db(distance_km, frequency_ghz) \
+        - losses_db - _K_DB
+    return np.minimum(10.0 ** ((cn0 - required_ebn0_db) / 10.0) * 1e-9, max_rate_gbps)

@@ -5,22 +5,20 @@ come from separate runs (:func:`twin.links`, :func:`twin.contacts`), so they are
 their own table with one row per satellite and orbit, orbits counted from the run's start in
 periods of each satellite's mean motion (``orbit`` 0, 1, ...): ``isl_capacity_gbps`` (mean over
 the orbit of the total capacity of the satellite's links, one direction), ``contact_min``
-(minutes in contact with any station, overlaps counted once) and ``downlink_gb``.
+(minutes in contact with any station, overlaps counted once) and ``downlink_gb`` (the passes'
+volumes, spread evenly over each pass's time and scaled down where passes overlap: one
+downlink at a time).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from twin.models import contacts as cm
-from twin.terminals import Downlink
-
 PER_ORBIT_COMM_COLUMNS = ["sat", "orbit", "orbit_start", "isl_capacity_gbps", "contact_min",
                           "downlink_gb"]
 
 
-def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
-                    start=None) -> pd.DataFrame:
+def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.DataFrame:
     """One row per satellite and orbit (see the module docstring).
 
     ``elements``: the run's resolved element table (``constellation.resolved(start)``);
@@ -30,7 +28,6 @@ def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
     """
     if links_ds is None and passes is None:
         raise ValueError("per_orbit_comms needs links_ds or passes (or both)")
-    downlink = Downlink() if downlink is None else downlink
     names = elements["name"].to_numpy().astype(str)
     period_s = 86400.0 / elements["mean_motion_rev_per_day"].to_numpy(float)
     if links_ds is not None:
@@ -57,14 +54,18 @@ def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
             a = ((p.rise if pd.notna(p.rise) else t0) - pd.Timestamp(t0)).total_seconds()
             b = a + p.duration_s
             o = int(a // period_s[i])
+            gb_per_s = p.downlink_gb / p.duration_s if p.duration_s > 0 else 0.0
             while a < b:                      # split a pass across orbit boundaries
                 end = min(b, (o + 1) * period_s[i])
                 r = rows.setdefault((i, o), {})
                 r.setdefault("_iv", []).append((a, end))
+                r["_gb"] = r.get("_gb", 0.0) + gb_per_s * (end - a)
                 a, o = end, o + 1
     out = []
     for (i, o), r in sorted(rows.items()):
         iv = sorted(r.pop("_iv", []))
+        summed = sum(b - a for a, b in iv)
+        gb = r.pop("_gb", 0.0)
         total, cur = 0.0, None
         for a, b in iv:                       # union of intervals: one downlink at a time
             if cur is None or a > cur[1]:
@@ -77,8 +78,7 @@ def per_orbit_comms(elements, links_ds=None, passes=None, downlink=None,
                     "orbit_start": pd.Timestamp(t0) + pd.Timedelta(seconds=o * period_s[i]),
                     "isl_capacity_gbps": r.get("isl_capacity_gbps", np.nan),
                     "contact_min": total / 60.0,
-                    "downlink_gb": float(cm.downlink_gb(total, downlink.rate_gbps,
-                                                        downlink.availability))})
+                    "downlink_gb": gb * (total / summed) if summed > 0 else 0.0})
     df = pd.DataFrame(out, columns=PER_ORBIT_COMM_COLUMNS)
     df.attrs["run_s"] = span_s
     return df

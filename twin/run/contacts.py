@@ -25,7 +25,9 @@ from twin.terminals import Downlink
 #: Bisection stops when the crossing is bracketed to this [s].
 REFINE_TOL_S = 0.01
 CONTACT_COLUMNS = ["sat", "station", "rise", "culminate", "set", "max_elevation_deg",
-                   "duration_s", "partial"]
+                   "duration_s", "partial", "downlink_gb"]
+#: Points per pass at which the downlink rate is evaluated (trapezoid rule over the pass).
+PASS_SAMPLES = 33
 
 
 def _itrs_at(satrecs, grid, sat_idx, offsets_s):
@@ -84,13 +86,28 @@ def _refine_max(satrecs, grid, sat_idx, st, lo_s, hi_s, iters=30):
     return t, _elevation_at(satrecs, grid, sat_idx, st, t)
 
 
+def _pass_volume_gb(satrecs, grid, sat_i, st, lo_s, hi_s, downlink):
+    """Data [GB] each pass sends down: the budget's rate at the slant range, trapezoid rule
+    over :data:`PASS_SAMPLES` points from rise to set, times the availability."""
+    f = np.linspace(0.0, 1.0, PASS_SAMPLES)
+    t = (lo_s[:, None] + f[None, :] * (hi_s - lo_s)[:, None]).ravel()
+    idx = np.repeat(sat_i, PASS_SAMPLES)
+    rows = {c: np.repeat(v, PASS_SAMPLES) for c, v in st.items()}
+    r = _itrs_at(satrecs, grid, idx, t)
+    _, _, rng = cm.look_angles(r[:, 0], r[:, 1], r[:, 2], rows["lat_deg"], rows["lon_deg"],
+                               rows["alt_m"])
+    rate = downlink.rate_gbps(rng).reshape(len(sat_i), PASS_SAMPLES)
+    mean_rate = 0.5 * (rate[:, 1:] + rate[:, :-1]).mean(axis=1)
+    return cm.downlink_gb(hi_s - lo_s, mean_rate, downlink.availability)
+
+
 def _stations_frame(stations, k, n):
     return {c: np.full(n, stations[c].to_numpy(float)[k]) for c in
             ("lat_deg", "lon_deg", "alt_m", "min_elevation_deg")}
 
 
 def contacts(constellation, stations=None, start=None, duration="1 day", step="30 s",
-             max_epoch_gap_days=30.0) -> pd.DataFrame:
+             downlink=None, max_epoch_gap_days=30.0) -> pd.DataFrame:
     """One row per pass of a satellite over a station.
 
     Parameters
@@ -101,14 +118,21 @@ def contacts(constellation, stations=None, start=None, duration="1 day", step="3
         (:mod:`twin.ground.stations`).
     start, duration, step : the run (as :func:`twin.simulate`); the step only needs to be
         shorter than the shortest pass, times are refined to 0.01 s.
+    downlink : twin.Downlink, optional
+        The RF link budget that sets each pass's ``downlink_gb``.
 
     Returns
     -------
     DataFrame with columns ``sat``, ``station``, ``rise``, ``culminate``, ``set``
     (UTC timestamps), ``max_elevation_deg``, ``duration_s`` and ``partial`` (True when the pass
     was under way at the start or still is at the end; its rise or set is then NaT and
-    ``duration_s`` counts the part inside the run).
+    ``duration_s`` counts the part inside the run), and ``downlink_gb``: the rate of
+    ``downlink`` (:class:`twin.Downlink`, a range-dependent RF budget) integrated over the pass
+    at :data:`PASS_SAMPLES` points (trapezoid rule), times its weather availability.
     """
+    downlink = Downlink() if downlink is None else downlink
+    if not isinstance(downlink, Downlink):
+        raise TypeError(f"downlink must be a twin.Downlink, got {downlink!r}")
     if not isinstance(constellation, Constellation):
         raise TypeError(f"constellation must be a twin.Constellation, got "
                         f"{type(constellation).__name__}")
@@ -168,6 +192,7 @@ def contacts(constellation, stations=None, start=None, duration="1 day", step="3
     st = {c: st_table[c].to_numpy(float)[st_i] for c in
           ("lat_deg", "lon_deg", "alt_m", "min_elevation_deg")}
     t_max, el_max = _refine_max(satrecs, grid, sat_i, st, lo_s, hi_s)
+    volume = _pass_volume_gb(satrecs, grid, sat_i, st, lo_s, hi_s, downlink)
     to_time = lambda s: grid.start + (np.asarray(s) * 1e9).round().astype("timedelta64[ns]")  # noqa: E731
     out = pd.DataFrame({
         "sat": names[sat_i], "station": st_table["name"].to_numpy()[st_i],
@@ -175,21 +200,34 @@ def contacts(constellation, stations=None, start=None, duration="1 day", step="3
         "culminate": pd.to_datetime(to_time(t_max)),
         "set": pd.to_datetime(np.where(np.isnan(b), np.datetime64("NaT"), to_time(hi_s))),
         "max_elevation_deg": el_max, "duration_s": hi_s - lo_s,
-        "partial": np.isnan(a) | np.isnan(b)})
+        "partial": np.isnan(a) | np.isnan(b), "downlink_gb": volume})
     return out.sort_values(["rise", "sat", "station"], na_position="first").reset_index(drop=True)
 
 
-def contact_summary(passes, constellation=None, start=None, duration="1 day", downlink=None,
-                    period_s=None) -> pd.DataFrame:
-    """Per satellite: ``contact_min`` (time in contact with at least one station, overlaps
-    counted once), ``passes``, ``downlink_gb`` over the run, ``downlink_gb_per_day`` and
-    ``downlink_gb_per_orbit`` with :class:`twin.Downlink` (rate x time x availability).
+def _union_s(lo, hi):
+    """Length [s] of the union of intervals [lo, hi) (datetime64 arrays)."""
+    order = np.argsort(lo)
+    total, cur_lo, cur_hi = 0.0, None, None
+    for x, y in zip(lo[order], hi[order]):
+        if cur_hi is None or x > cur_hi:
+            if cur_hi is not None:
+                total += (cur_hi - cur_lo) / np.timedelta64(1, "s")
+            cur_lo, cur_hi = x, y
+        else:
+            cur_hi = max(cur_hi, y)
+    return total + (cur_hi - cur_lo) / np.timedelta64(1, "s")
 
+
+def contact_summary(passes, constellation=None, start=None, duration="1 day",
+                    period_s=None) -> pd.DataFrame:
+    """Per satellite: ``passes``, ``contact_min`` (time in contact with at least one station,
+    overlaps counted once), ``downlink_gb`` over the run, and with ``constellation``
+    ``downlink_gb_per_day`` and ``downlink_gb_per_orbit``.
+
+    One downlink at a time: when a satellite's passes over several stations overlap, the sum
+    of their ``downlink_gb`` is scaled by (union of the contact time) / (sum of the pass times).
     ``period_s`` (orbital period) defaults to the mean of ``constellation``'s satellites.
     """
-    downlink = Downlink() if downlink is None else downlink
-    if not isinstance(downlink, Downlink):
-        raise TypeError(f"downlink must be a twin.Downlink, got {downlink!r}")
     days = None
     if constellation is not None:
         days = parse_duration(duration) / 86400.0
@@ -199,19 +237,10 @@ def contact_summary(passes, constellation=None, start=None, duration="1 day", do
     rows = []
     for sat, g in passes.groupby("sat", sort=False):
         lo = g["rise"].fillna(g["culminate"].min()).to_numpy()
-        hi = (g["rise"].fillna(g["culminate"].min())
-              + pd.to_timedelta(g["duration_s"], unit="s")).to_numpy()
-        order = np.argsort(lo)
-        total, cur_lo, cur_hi = 0.0, None, None
-        for x, y in zip(lo[order], hi[order]):
-            if cur_hi is None or x > cur_hi:
-                if cur_hi is not None:
-                    total += (cur_hi - cur_lo) / np.timedelta64(1, "s")
-                cur_lo, cur_hi = x, y
-            else:
-                cur_hi = max(cur_hi, y)
-        total += (cur_hi - cur_lo) / np.timedelta64(1, "s")
-        gb = float(cm.downlink_gb(total, downlink.rate_gbps, downlink.availability))
+        hi = lo + pd.to_timedelta(g["duration_s"], unit="s").to_numpy()
+        total = _union_s(lo, hi)
+        summed = float(g["duration_s"].sum())
+        gb = float(g["downlink_gb"].sum()) * (total / summed if summed > 0 else 0.0)
         rows.append({"sat": sat, "passes": len(g), "contact_min": total / 60.0,
                      "downlink_gb": gb})
     out = pd.DataFrame(rows, columns=["sat", "passes", "contact_min", "downlink_gb"])
