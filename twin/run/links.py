@@ -57,8 +57,9 @@ def choose_pairs(positions_km, topology="nearest", k=4, elements=None, velocitie
                  horizon_s=0.0):
     """Linked pairs (i < j), an int array (n_pair, 2), from positions (n_sat, 3) [km].
 
-    * ``"nearest"``: every satellite links to its ``k`` nearest (KD-tree, ``scipy.spatial``);
-      a pair chosen from both ends counts once, so a satellite may hold more than ``k`` links.
+    * ``"nearest"``: the ``2 k`` nearest of every satellite are candidates (KD-tree,
+      ``scipy.spatial``), accepted shortest first while both ends hold fewer than ``k`` links
+      (:func:`degree_capped`: a satellite has ``k`` terminals, never more links).
       With velocities and ``horizon_s`` = tau the distance is taken in the 6-D space
       (r, tau v): |dr|^2 + tau^2 |dv|^2, which for tau = 1 / mean motion approximates the
       largest separation of two satellites over an orbit (the HCW solution's amplitude), so
@@ -85,11 +86,29 @@ def choose_pairs(positions_km, topology="nearest", k=4, elements=None, velocitie
         x = positions_km
         if velocities_km_s is not None and horizon_s > 0:
             x = np.concatenate([positions_km, velocities_km_s * horizon_s], axis=1)
-        _, idx = cKDTree(x).query(x, k + 1)
-        a = np.repeat(np.arange(n), k)
-        b = idx[:, 1:].ravel()
-        return _unique_pairs(a, b)
+        m = min(n - 1, 2 * k)                 # candidates: twice the links a satellite holds
+        dist, idx = cKDTree(x).query(x, m + 1)
+        return degree_capped(np.repeat(np.arange(n), m), idx[:, 1:].ravel(),
+                             dist[:, 1:].ravel(), n, k)
     return grid_pairs(elements)
+
+
+def degree_capped(a, b, dist, n, k):
+    """Pairs (a, b) accepted shortest first while both ends hold fewer than ``k`` links (a
+    satellite has ``k`` terminals); each pair once."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo.astype(np.int64) * n + hi
+    key, first = np.unique(key, return_index=True)
+    order = np.argsort(dist[first], kind="stable")
+    deg = np.zeros(n, np.int64)
+    keep = []
+    for e in order:
+        i, j = divmod(int(key[e]), n)
+        if deg[i] < k and deg[j] < k:
+            deg[i] += 1
+            deg[j] += 1
+            keep.append((i, j))
+    return np.array(sorted(keep), dtype=np.int64).reshape(-1, 2)
 
 
 def _unique_pairs(a, b):
@@ -241,7 +260,9 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
     constellation : twin.Constellation
     start, duration, step : as :func:`twin.simulate` ("2027-06-21", "1 day", "60 s")
     topology : {"nearest", "grid", "all"}
-        Pairs chosen at ``start`` (:func:`choose_pairs`) and held over the run.
+        Pairs chosen at ``start`` (:func:`choose_pairs`) and held over the run.  ``"nearest"``
+        and ``"grid"`` respect the terminal count (at most ``k`` <= ``terminal.terminals``
+        and 4 links per satellite); ``"all"`` does not (an upper bound for formations).
     k : int
         Neighbours per satellite for ``"nearest"``.
     terminal : twin.OpticalTerminal, optional
@@ -274,6 +295,13 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
     satrecs = satrecs_from_elements(elements)
     r0, v0, _ = states(elements, grid, 0, 1, satrecs)
     tau = 86400.0 / (2 * np.pi * elements["mean_motion_rev_per_day"].to_numpy(float).mean())
+    if topology == "nearest" and isinstance(k, (int, np.integer)) and k > terminal.terminals:
+        raise ValueError(f"k={k} is more links than the satellite's terminals "
+                         f"(OpticalTerminal.terminals={terminal.terminals}); allowed: "
+                         f"k <= {terminal.terminals}")
+    if topology == "grid" and terminal.terminals < 4:
+        raise ValueError(f"topology='grid' needs 4 terminals per satellite; "
+                         f"OpticalTerminal.terminals={terminal.terminals}")
     pairs = choose_pairs(r0[:, 0], topology, k, elements, v0[:, 0], tau)
     blocking = EARTH_RADIUS_KM + terminal.grazing_height_km
     shape = (len(pairs), grid.n)

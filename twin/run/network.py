@@ -35,6 +35,10 @@ from twin.models.contacts import look_angles, station_itrs_km
 from twin.models.links import latency_s
 
 
+#: Rings up to this many members are searched exhaustively by :func:`effective_cluster`.
+EXACT_SCAN_MAX = 256
+
+
 def graph_at(ds, time_index=0) -> nx.Graph:
     """The links graph at step ``time_index`` of a :func:`twin.run.links.links` result."""
     names = [str(x) for x in ds["sat"].to_numpy()]
@@ -125,8 +129,9 @@ def effective_cluster(g, size_gb, compute_s, efficiency=0.9, gpus_per_sat=1, sta
 
     Groups are the first m satellites of the ring order of the whole graph
     (:func:`ring_order` from ``start``), so each group is a contiguous stretch of one ring.
-    Returns ``(n_sats, n_gpus, allreduce_s)`` of the largest such group (searched by
-    bisection on m; the all-reduce time grows with m along one ring)."""
+    Returns ``(n_sats, n_gpus, allreduce_s)`` of the largest such group: every m is tried up
+    to :data:`EXACT_SCAN_MAX` members, beyond that a bisection on m (the all-reduce time
+    grows with m along one ring, up to the routing of the ring's closing step)."""
     check_number("size_gb", size_gb, 0.0, lo_open=True, unit="GB")
     check_number("compute_s", compute_s, 0.0, lo_open=True, unit="s")
     check_number("efficiency", efficiency, 0.0, 1.0, lo_open=True, hi_open=True)
@@ -135,6 +140,13 @@ def effective_cluster(g, size_gb, compute_s, efficiency=0.9, gpus_per_sat=1, sta
     start = min(g.nodes) if start is None else start
     order = ring_order(g, nx.node_connected_component(g, start))
     budget = compute_s * (1.0 / efficiency - 1.0)
+    if len(order) <= EXACT_SCAN_MAX:            # every stretch length: exact for formations
+        best, best_t = 1, 0.0
+        for m in range(2, len(order) + 1):
+            t = ring_allreduce_s(g, order[:m], size_gb, ordered=True)
+            if t <= budget:
+                best, best_t = m, t
+        return best, best * int(gpus_per_sat), best_t
     lo, hi = 1, len(order)
     best_t = 0.0
     while lo < hi:
