@@ -23,7 +23,9 @@ def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.Data
 
     ``elements``: the run's resolved element table (``constellation.resolved(start)``);
     ``links_ds``: a :func:`twin.links` result (sets the time grid) or None; ``passes``: a
-    :func:`twin.contacts` table or None.  At least one of them is needed.  ``start``: the
+    :func:`twin.contacts` table or None.  At least one of them is needed; the columns of the
+    one not given are NaN (``isl_capacity_gbps``) or 0 (``contact_min``, ``downlink_gb``: no
+    passes).  ``start``: the
     run's start (default: the links' first step, else the first pass).
     """
     if links_ds is None and passes is None:
