@@ -249,3 +249,12 @@ def test_user_latency_to_nearest_sunlit_satellite(ts):
     assert not nobody["reachable"][0] and np.isnan(nobody["latency_ms"][0])
     with pytest.raises(ValueError, match="lat_deg=95"):
         user_latency(geo, ds, 95.0, 0.0)
+
+
+def test_terminal_power_and_mass_match_the_bus_and_mass_model():
+    """The bus books the terminals' power and the mass model their mass: the defaults agree."""
+    from twin.studies.economics import MassModel
+
+    t = twin.OpticalTerminal()
+    assert twin.Bus().laser_terminals_w == pytest.approx(t.total_power_w)
+    assert MassModel().laser_terminals_kg == pytest.approx(t.total_mass_kg)
