@@ -127,8 +127,8 @@ def roe_to_elements(semi_major_axis_km, inclination_deg, raan_deg, arg_latitude_
             np.mod(np.degrees(u) - argp, 360.0))
 
 
-#: Default safety distance [m]: no two satellites closer.  Assumption: four times the ~12 m
-#: span of a satellite carrying a ~100 m^2 array, so that attitude and navigation errors of a
+#: Default safety distance [m]: no two satellites closer.  Assumption: more than twice the
+#: ~21 m span of the twin's default 440 m^2 array, so that attitude and navigation errors of a
 #: few metres (differential GPS gives < 1 m; D'Amico 2010) leave a margin.
 SAFETY_DISTANCE_M = 50.0
 
