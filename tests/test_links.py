@@ -258,3 +258,14 @@ def test_terminal_power_and_mass_match_the_bus_and_mass_model():
     t = twin.OpticalTerminal()
     assert twin.Bus().laser_terminals_w == pytest.approx(t.total_power_w)
     assert MassModel().laser_terminals_kg == pytest.approx(t.total_mass_kg)
+
+
+def test_diameters_exact_and_bound_on_a_grid():
+    from twin.run.network import diameters
+
+    g = nx.convert_node_labels_to_integers(nx.grid_2d_graph(30, 20))
+    nx.set_edge_attributes(g, 2.0, "latency_ms")
+    assert diameters(g) == (48, 96.0, True)                  # (30-1) + (20-1) hops
+    hops, lat, exact = diameters(g, max_exact=10, sources=4)
+    assert not exact and hops <= 48 and lat <= 96.0
+    assert hops == 48                                        # two sweeps find a grid's corners
