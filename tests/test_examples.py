@@ -27,7 +27,7 @@ def twin_cmd():
 
 
 COVERED = {"idealisations.py", "compare_altitudes.py", "export_timeseries.py", "from_tle.py",
-           "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml"}
+           "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml", "cluster_81.toml"}
 
 
 def test_every_example_is_covered():
@@ -164,3 +164,20 @@ def test_idealisations(tmp_path):
     rows = [r for r in p.stdout.splitlines() if r.startswith("| ") and "GB300" not in r]
     assert len(rows) == 11
     assert rows[0].startswith("| ideal") and "today's defaults" in rows[-1]
+
+
+def test_cluster_81_links_and_contacts(tmp_path):
+    """The Suncatcher example through ``twin links`` (shortened to 20 min) and
+    ``twin contacts`` (2 h): outputs written, the formation safe and connected."""
+    text = (EXAMPLES / "cluster_81.toml").read_text()
+    scenario = tmp_path / "cluster_81.toml"
+    scenario.write_text(text.replace('duration = "2 h"', 'duration = "20 min"'))
+    p = run(twin_cmd() + ["links", str(scenario), "--out", "out", "--plot"], tmp_path)
+    assert "links among 81 satellites" in p.stdout and "connected True" in p.stdout
+    rep = json.loads((tmp_path / "out" / "formation.json").read_text())["suncatcher"]
+    assert rep["safe"] and rep["satellites"] == 81
+    for f in ("links.nc", "network.csv", "per_orbit_links.csv", "capacity.png", "cluster.png"):
+        assert (tmp_path / "out" / f).exists()
+    scenario.write_text(text)
+    p = run(twin_cmd() + ["contacts", str(scenario), "--out", "out"], tmp_path)
+    assert "passes" in p.stdout and (tmp_path / "out" / "contacts.csv").exists()
