@@ -269,3 +269,8 @@ def test_diameters_exact_and_bound_on_a_grid():
     hops, lat, exact = diameters(g, max_exact=10, sources=4)
     assert not exact and hops <= 48 and lat <= 96.0
     assert hops == 48                                        # two sweeps find a grid's corners
+
+
+def test_a_run_too_large_for_memory_is_refused_before_it_starts():
+    with pytest.raises(ValueError, match="GiB of memory"):
+        twin.links(twin.Constellation.walker(550, 53, 10, 10), "2027-01-01", "365 days", "5 s")

@@ -24,11 +24,14 @@ from ephemeris.shadow import EARTH_RADIUS_KM
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.models import links as lm
+from twin.run.simulate import MAX_IN_MEMORY_BYTES
 from twin.terminals import OpticalTerminal
 
 TOPOLOGIES = ("nearest", "grid", "all")
 #: Steps propagated together (all satellites x this many steps of TEME states in memory).
 BLOCK_STEPS = 64
+#: Bytes per pair and step of the result (eight float32 variables and a flag).
+BYTES_PER_PAIR_STEP = 33
 #: Most pairs ``topology="all"`` may make (n (n-1) / 2); beyond it use "nearest".
 MAX_ALL_PAIRS = 200_000
 
@@ -49,8 +52,8 @@ LINK_ATTRS = {
 def states(elements, grid, lo, hi, satrecs=None):
     """TEME position [km] and velocity [km/s], (n_sat, hi - lo, 3), and SGP4 error codes."""
     satrecs = satrecs if satrecs is not None else satrecs_from_elements(elements)
-    jd, fr = grid.jd_utc()
-    return propagate(satrecs, jd[lo:hi], fr[lo:hi])
+    jd, fr = grid.jd_utc(np.arange(lo, hi) * grid.step_s)
+    return propagate(satrecs, jd, fr)
 
 
 def choose_pairs(positions_km, topology="nearest", k=4, elements=None, velocities_km_s=None,
@@ -303,6 +306,12 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
         raise ValueError(f"topology='grid' needs 4 terminals per satellite; "
                          f"OpticalTerminal.terminals={terminal.terminals}")
     pairs = choose_pairs(r0[:, 0], topology, k, elements, v0[:, 0], tau)
+    need = len(pairs) * grid.n * BYTES_PER_PAIR_STEP
+    if need > MAX_IN_MEMORY_BYTES:
+        raise ValueError(
+            f"the links of {len(pairs):,} pairs x {grid.n:,} steps need about "
+            f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
+            "use a shorter duration, a longer step, or fewer satellites")
     blocking = EARTH_RADIUS_KM + terminal.grazing_height_km
     shape = (len(pairs), grid.n)
     out = {name: np.empty(shape, np.float32) for name in LINK_ATTRS if name != "line_of_sight"}
