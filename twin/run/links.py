@@ -24,7 +24,7 @@ from ephemeris.shadow import EARTH_RADIUS_KM
 from ephemeris.timegrid import make_time_grid
 from twin.constellation import Constellation
 from twin.models import links as lm
-from twin.run.simulate import MAX_IN_MEMORY_BYTES
+from twin.run.simulate import memory_limit
 from twin.terminals import OpticalTerminal
 
 TOPOLOGIES = ("nearest", "grid", "all")
@@ -306,11 +306,11 @@ def links(constellation, start, duration, step, topology="nearest", k=4, termina
         raise ValueError(f"topology='grid' needs 4 terminals per satellite; "
                          f"OpticalTerminal.terminals={terminal.terminals}")
     pairs = choose_pairs(r0[:, 0], topology, k, elements, v0[:, 0], tau)
-    need = len(pairs) * grid.n * BYTES_PER_PAIR_STEP
-    if need > MAX_IN_MEMORY_BYTES:
+    need, limit = len(pairs) * grid.n * BYTES_PER_PAIR_STEP, memory_limit()
+    if need > limit:
         raise ValueError(
             f"the links of {len(pairs):,} pairs x {grid.n:,} steps need about "
-            f"{need / 2**30:,.0f} GiB of memory (limit {MAX_IN_MEMORY_BYTES / 2**30:.0f} GiB); "
+            f"{need / 2**30:,.0f} GiB of memory (limit {limit / 2**30:.0f} GiB); "
             "use a shorter duration, a longer step, or fewer satellites")
     blocking = EARTH_RADIUS_KM + terminal.grazing_height_km
     shape = (len(pairs), grid.n)
