@@ -473,6 +473,8 @@ def _cmd_view(args):
     finally:
         server.server_close()
     return 0
+
+
 # ----- twin links / twin contacts ------------------------------------------------------------
 def _add_links(sub):
     for name, help_, func in (
