@@ -70,7 +70,7 @@ HOT_CASE_EARTH_IR_W_M2 = 275.0
 #: Quick mode: one day per month (15th) for the yearly means, and this many days centred on the
 #: eclipse season's peak for the extremes; the peak is found at this coarse step.
 QUICK_PEAK_DAYS = 3
-PEAK_SEARCH_STEP = "1200 s"
+PEAK_SEARCH_STEP = "1 h"
 #: Step of quick mode's one-year shadow integral (eclipse hours) and of the full mode's
 #: whole-run eclipse-free altitude scan.
 YEAR_SHADOW_STEP = "300 s"
@@ -154,8 +154,8 @@ def _at_most(ratio, band=0.0):
 def eclipse_peak_day(altitude_km, ltan, year) -> pd.Timestamp:
     """Midnight (UTC) of the day whose orbits pass closest to the Sun line: least |beta|.
 
-    One sun-synchronous satellite is flown over the whole year at 20-minute steps (the beta
-    angle changes by under 0.05 deg per orbit); the eclipse of a circular orbit deepens as
+    One sun-synchronous satellite is flown over the whole year at one-hour steps (beta is
+    smooth: it changes by well under 0.1 deg an hour); the eclipse of a circular orbit deepens as
     |beta| falls, so this is the eclipse season's peak at every altitude of the orbit family.
     """
     y = _check_year(year)
@@ -262,10 +262,11 @@ def _lowest_free(flag, alts):
 def _free_altitude_row(kind, value, alts, grid_note):
     lo, hi = float(alts[0]), float(alts[-1])
     if value == math.inf:
-        twin, verdict = np.nan, f"not supported below {hi:,.0f} km (not found on the grid)"
+        twin, verdict = np.nan, (f"not found below {hi:,.0f} km: {kind} at every altitude of "
+                                 "the grid")
     elif value == -math.inf:
-        twin, verdict = np.nan, (f"supported at every grid altitude: the threshold is below "
-                                 f"{lo:,.0f} km (not found on the grid)")
+        twin, verdict = np.nan, (f"supported down to {lo:,.0f} km, the grid's lowest: the "
+                                 "threshold lies lower (not found on the grid)")
     else:
         twin, verdict = value, f"supported above {value:,.0f} km"
     what = "umbra" if kind == "umbra" else "shadow at all (no penumbra)"
