@@ -69,6 +69,7 @@ def test_table_shape_ids_and_sources(quick):
     assert md.count("\n|") >= len(quick) and "Sources:" in md
 
 
+@pytest.mark.slow
 def test_quick_and_full_verdicts_agree(quick, full):
     assert list(quick["id"]) == list(full["id"])
     for q, f in zip(quick.itertuples(), full.itertuples()):

@@ -41,11 +41,11 @@ CLAIM_COLUMNS = ["id", "claim", "source", "stated", "twin", "unit", "verdict", "
 
 #: Where each claim was made (the ``source`` column).
 SOURCES = {
-    "5x": "public claim (orbital-compute pitches, 2024-2026)",
-    "batteries": "public claim (orbital-compute pitches, 2024-2026)",
+    "5x": "public claim (speaker not recorded in the project's references)",
+    "batteries": "public claim (speaker not recorded in the project's references)",
     "330k": "Dwarkesh Podcast, Feb 2026",
     "kw-per-tonne": "SpaceX FCC filing SAT-LOA-20260108-00016, Jan 2026",
-    "36-months": "public claim (Dwarkesh Podcast, Feb 2026)",
+    "36-months": "public claim (speaker not recorded in the project's references)",
     "suncatcher": ("Google Research, Project Suncatcher blog (4 Nov 2025) and paper 'Towards a "
                    "future space-based, highly scalable AI infrastructure system design', "
                    "arXiv:2511.19468"),
