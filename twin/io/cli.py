@@ -42,7 +42,7 @@ EXAMPLES = {
   twin compare --altitudes 400 650 1000 --ltan 18:00 --duration "30 days" --html alt.html""",
     "claims": """examples:
   twin claims                    # the full year (about a minute)
-  twin claims --quick            # sampled days, every eclipse season: ~10 s, same verdicts
+  twin claims --quick            # sampled days, every eclipse season: ~15 s, same verdicts
   twin claims --markdown > claims.md
   twin claims --update-doc docs/claims.md   # regenerate the table in the docs (full year)
   twin claims --plot costs.png   # cost per GB300-eq-year against launch price
@@ -377,7 +377,7 @@ def _add_claims(sub):
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.add_argument("--quick", action="store_true", help="sampled days instead of the whole "
                    "year: the 15th of each month and 3 days at the eclipse peak (same "
-                   "verdicts, about 10 s)")
+                   "verdicts, about 15 s)")
     p.add_argument("--altitude", type=float, default=650.0, metavar="KM",
                    help="dawn-dusk altitude of the orbital rows (default 650)")
     p.add_argument("--year", type=int, default=2027)
