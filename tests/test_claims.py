@@ -168,6 +168,15 @@ def test_radiator_rows_against_a_hand_calculation(quick):
     assert 0.0 < mean < hot < f_max * (r.emissivity * 275.0 + r.absorptivity * 0.4 * 1414.0)
     assert mean > 2 * 0.24 * r.emissivity * 237.0 * 0.95   # at least two faces seeing the
     # Earth edge-on (F = 0.24 each for a vertical plate at 650 km), less 5 %
+    # hand estimate for a dawn-dusk orbit (Sun near the horizon: face 1 near nadir, little
+    # albedo): Earth IR on one nadir face, eps x 237 x (R/(R+h))^2 = 175.6 W/m^2, within 5 %
+    assert mean == pytest.approx(r.emissivity * 237.0 * f_max, rel=0.05)
+    # hot case by hand: while face 1 sees the whole Earth disc, F = c (R/(R+h))^2 with
+    # c = sqrt(1 - s_r^2); maximise over the Sun's elevation s_r (June Sun, 1.0163 au)
+    s_r = np.linspace(0.0, 0.42, 4201)
+    hand = (np.sqrt(1 - s_r**2) * f_max * (r.emissivity * 275.0 + r.absorptivity * 0.40
+                                           * 1361.0 / 1.0163**2 * s_r)).max()
+    assert hot == pytest.approx(hand, rel=0.02)
     # a worse coating absorbs more (the same function the rows call, over one day)
     day = [(pd.Timestamp("2027-06-21"), 1.0)]
     hot_paint = twin.SatelliteDesign().replace(radiator={"absorptivity": 0.5})
