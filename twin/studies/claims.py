@@ -77,8 +77,9 @@ YEAR_SHADOW_STEP = "300 s"
 #: Step of the eclipse-free altitude search over the peak days (both modes).
 PEAK_STEP = "60 s"
 #: Quick mode gives no verdict when a ratio lies within this of a verdict's threshold (in units
-#: of the stated value): quick and full ratios differ by under 2e-4 with the defaults
-#: (docs/claims.md), so 0.005 leaves a 25-fold margin.
+#: of the stated value): quick and full numbers differ by under 4e-4 (relative) with the
+#: defaults, and by under 2e-4 for the ratios that carry verdicts (docs/claims.md), so 0.005
+#: leaves a margin of 25.
 QUICK_BAND = 0.005
 
 
@@ -191,9 +192,10 @@ def sample_windows(inputs) -> tuple[list, tuple]:
 def _compare_sampled(alts, inp, means, peak) -> pd.DataFrame:
     """:func:`compare_altitudes` over the windows, combined into one row per altitude.
 
-    Means (sunlit fraction, array power, sustained compute) are the day-weighted means over
-    ``means``; eclipse hours come from a whole-year geometry run at 300 s; the worst eclipse,
-    the battery it needs and the radiator area are the maxima over every window.
+    Sustained compute and array power are the day-weighted means over ``means``, the array
+    power corrected by the year's irradiance (a ratio estimator, see the code); sunlit
+    fraction and eclipse hours come from a whole-year geometry run at 300 s; the worst
+    eclipse, the battery it needs and the radiator area are the maxima over every window.
     """
     kw = dict(ltan=inp.ltan, design=inp.design, step=inp.step)
     runs = [(compare_altitudes(alts, start=s, duration=f"{d} days", **kw), d) for s, d in means]
@@ -208,11 +210,25 @@ def _compare_sampled(alts, inp, means, peak) -> pd.DataFrame:
     for col in ("sunlit_fraction", "mean_array_power_w", "sustained_gb300_per_sat"):
         out[col] = sum(r[col].to_numpy() * d for r, d in runs) / sampled
     # eclipse seasons are too short to be scaled from sampled days: one geometry run of the
-    # whole year at 300 s integrates the shadow (1 - sunlit fraction) instead
+    # whole year at 300 s integrates the shadow (1 - sunlit fraction) instead.  The array
+    # power is corrected with a ratio estimator: P_year = sum_w P_w / sum_w g_w x g_year, with
+    # g = sunlit fraction / r^2 (the irradiance the array follows), g_w from the same window
+    # run as P_w.  A one-day window holds 14-15 orbits and a part orbit, with or without an
+    # eclipse; that edge error, and the sampling of the eclipse seasons and of the Sun's
+    # distance, are common to P_w and g_w and cancel; what remains is the cell temperature's.
     ds = geometry(_sso_family(alts, inp.ltan), pd.Timestamp(year=inp.year, month=1, day=1),
                   f"{year_days} days", YEAR_SHADOW_STEP)
-    out["eclipse_hours"] = (1.0 - ds["sunlit_fraction"].values).sum(axis=1) \
-        * float(ds.attrs["step_s"]) / 3600.0
+    sf = ds["sunlit_fraction"].values
+    inv_r2 = 1.0 / ds["sun_distance_au"].values ** 2
+    out["eclipse_hours"] = (1.0 - sf).sum(axis=1) * float(ds.attrs["step_s"]) / 3600.0
+    out["sunlit_fraction"] = sf.mean(axis=1)
+    t = ds["time"].values
+    g_sampled = 0.0
+    for (start, days), (r, _) in zip(means, runs):
+        inside = (t >= np.datetime64(start, "ns")) \
+            & (t < np.datetime64(start + pd.Timedelta(days=days), "ns"))
+        g_sampled = g_sampled + r["sunlit_fraction"].to_numpy() * inv_r2[inside].mean() * days
+    out["mean_array_power_w"] *= (sf * inv_r2).mean(axis=1) / (g_sampled / sampled)
     for col in ("worst_eclipse_min", "battery_needed_wh", "radiator_needed_m2"):
         out[col] = np.max([r[col].to_numpy() for r in [r for r, _ in runs] + extra], axis=0)
     return out
