@@ -28,10 +28,12 @@ from ephemeris.validation import field_number
 from twin import ground
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
-from twin.models.constants import ZERO_C_K
+from twin.models import satellite
+from twin.models.constants import EARTH_ALBEDO_HOT, EARTH_IR_HOT_W_M2, ZERO_C_K
 from twin.models.power import irradiance_w_m2
-from twin.models.thermal import radiating_conductance_w_per_k4, radiator_environment_heat_w
+from twin.models.thermal import radiating_conductance_w_per_k4
 from twin.run.simulate import StepWarning, geometry
+from twin.run.stepper import environment_params
 from twin.studies import economics
 from twin.studies.compare import compare_altitudes
 from twin.studies.seasons import _check_year
@@ -60,12 +62,6 @@ STARCLOUD_RADIATOR_TEMP_C = 20.0
 STARCLOUD_EMITTED_W_M2 = 770.0
 STARCLOUD_ABSORBED_W_M2 = 137.0
 STARCLOUD_NET_W_M2 = 633.0
-
-#: Short-period hot-case environment for a LEO radiator: Earth IR 260-275 W/m^2 and albedo
-#: 0.35-0.40 over minutes (orbit averages 237 W/m^2 and 0.30); upper ends taken (Gilmore,
-#: Spacecraft Thermal Control Handbook, 2002, ch. 2, Tables 2-4 to 2-6; parameters.md).
-HOT_CASE_ALBEDO = 0.40
-HOT_CASE_EARTH_IR_W_M2 = 275.0
 
 #: Quick mode: one day per month (15th) for the yearly means, and this many days centred on the
 #: eclipse season's peak for the extremes; the peak is found at this coarse step.
@@ -297,53 +293,65 @@ def _free_altitude_row(kind, value, alts, grid_note):
 
 # --- the radiator's environment ---------------------------------------------------------------
 def radiator_absorbed_w_m2(inputs, windows, albedo=None, earth_ir_w_m2=None) -> np.ndarray:
-    """Environmental heat absorbed per m^2 of the design's radiator panel [W/m^2], every step
-    of ``windows`` at the main altitude (:func:`twin.models.thermal.radiator_environment_heat_w`
-    on a one-satellite geometry run; model albedo and Earth IR unless given)."""
-    r = inputs.design.radiator
+    """Heat absorbed per m^2 of the design's radiator panel [W/m^2], every step of ``windows``
+    at the main altitude: albedo, Earth IR and the back of the solar array, from
+    :func:`twin.models.satellite.environment` (the simulation's own function) on a
+    one-satellite geometry run, with the array sun-tracking as in
+    :func:`twin.studies.sizing.radiator_sizing`; the model's orbit-average albedo and Earth
+    IR unless given."""
+    prm = environment_params(inputs.design)
+    if albedo is not None:
+        prm = prm._replace(albedo=float(albedo), earth_ir_w_m2=float(earth_ir_w_m2))
     c = Constellation.sun_synchronous(inputs.altitude_km, inputs.ltan, name="radiator")
-    extra = {} if albedo is None else {"albedo": albedo, "earth_ir_w_m2": earth_ir_w_m2}
     out = []
     for start, days in windows:
         ds = geometry(c, start, f"{days} days", inputs.step)
-        sf = ds["sunlit_fraction"].values[0]
-        solar = irradiance_w_m2(1.0, ds["sun_distance_au"].values)
-        q = radiator_environment_heat_w(
-            r.orientation, r.two_sided, 1.0, r.absorptivity, r.emissivity,
-            ds["sun_rsw"].values[0, :, 0], ds["alt_km"].values[0], sf, solar, **extra)
-        out.append(np.asarray(q)[ds["valid"].values[0]])
+        ok = ds["valid"].values[0]
+        sun_r = ds["sun_rsw"].values[0, ok, 0]
+        solar = irradiance_w_m2(1.0, ds["sun_distance_au"].values[ok])
+        _, _, q = satellite.environment(ds["sunlit_fraction"].values[0, ok], solar, sun_r, 1.0,
+                                        sun_r, 1.0, ds["alt_km"].values[0, ok], prm)
+        out.append(np.asarray(q) / inputs.design.radiator.area_m2)
     return np.concatenate(out)
 
 
 def _radiator_rows(inp, means, peak):
-    """Starcloud's ~633 W/m^2 at 20 C: their conditions, then the twin's environment."""
+    """Starcloud's ~633 W/m^2 at 20 C: the white paper's environment with the design's
+    coating, then the design's panel (fin efficiency at a 20 C root) in the twin's
+    environment, orbit-mean and hot case (the hottest step of the days flown: in quick mode
+    within 0.1 % of the whole year's, which falls at the start of the eclipse season)."""
     t_k = STARCLOUD_RADIATOR_TEMP_C + ZERO_C_K
     eps_sc = STARCLOUD_EMITTED_W_M2 / float(radiating_conductance_w_per_k4(1.0, 1.0, 2)) / t_k**4
     r = inp.design.radiator
     emitted = float(radiating_conductance_w_per_k4(1.0, r.emissivity, r.sides)) * t_k**4
+    eta = r.fin_efficiency(t_k)
+    emitted_fin = float(radiating_conductance_w_per_k4(1.0, r.emissivity, r.sides, eta)) * t_k**4
     band = _band(inp)
     q = radiator_absorbed_w_m2(inp, means)
-    q_hot = radiator_absorbed_w_m2(inp, means + ([peak] if peak else []), HOT_CASE_ALBEDO,
-                                   HOT_CASE_EARTH_IR_W_M2)
-    coat = (f"the design's radiator: {r.orientation}, {r.sides} side(s), emissivity "
-            f"{r.emissivity:.2f}, solar absorptivity {r.absorptivity:.2f}; "
-            f"{inp.altitude_km:g} km dawn-dusk LTAN {inp.ltan}, {inp.year}")
+    q_hot = radiator_absorbed_w_m2(inp, means + ([peak] if peak else []), EARTH_ALBEDO_HOT,
+                                   EARTH_IR_HOT_W_M2)
+    panel = (f"the design's radiator: {r.orientation}, {r.sides} side(s), emissivity "
+             f"{r.emissivity:.2f}, solar absorptivity {r.absorptivity:.2f}, fin efficiency "
+             f"{eta:.2f} at a 20 C root (emits {emitted_fin:.0f} W/m2), view factor "
+             f"{r.array_view_factor:g} to the array's back; {inp.altitude_km:g} km dawn-dusk "
+             f"LTAN {inp.ltan}, {inp.year}")
     base = {"claim": "A two-sided radiator at 20 C rejects about 633 W/m2 net",
             "source": SOURCES["starcloud"], "stated": STARCLOUD_NET_W_M2,
             "unit": "W per m2 of panel, net (emitted - absorbed), at 20 C"}
     cases = (
         ("radiator-633/stated-environment", emitted - STARCLOUD_ABSORBED_W_M2, 0.15, 0.0,
-         f"the white paper's absorbed load, {STARCLOUD_ABSORBED_W_M2:g} W/m2 (its sunlight + "
-         f"albedo + Earth IR), and the design's coating: emissivity {r.emissivity:.2f}, "
-         f"{r.sides} side(s), emitting {emitted:.0f} W/m2 (Stefan-Boltzmann, 0 K sink); the "
-         f"white paper's 770 W/m2 emitted implies emissivity {eps_sc:.3f}"),
-        ("radiator-633/twin-orbit-mean", emitted - float(q.mean()), 0.15, band,
-         f"{coat}; emitted {emitted:.0f} W/m2, absorbed {q.mean():.0f} W/m2 on average over "
-         f"the orbits flown (the model's orbit-average albedo and Earth IR)"),
-        ("radiator-633/twin-hot-case", emitted - float(q_hot.max()), 0.15, band,
-         f"{coat}; emitted {emitted:.0f} W/m2, absorbed {q_hot.max():.0f} W/m2 at the "
-         f"hottest step with the short-period hot case (albedo {HOT_CASE_ALBEDO:g}, Earth IR "
-         f"{HOT_CASE_EARTH_IR_W_M2:g} W/m2)"),
+         f"the white paper's isothermal panel and absorbed load, {STARCLOUD_ABSORBED_W_M2:g} "
+         f"W/m2 (its sunlight + albedo + Earth IR), with the design's coating: emissivity "
+         f"{r.emissivity:.2f}, {r.sides} side(s), emitting {emitted:.0f} W/m2 "
+         f"(Stefan-Boltzmann, 0 K sink); the white paper's 770 W/m2 emitted implies emissivity "
+         f"{eps_sc:.3f}"),
+        ("radiator-633/twin-orbit-mean", emitted_fin - float(q.mean()), 0.15, band,
+         f"{panel}; absorbed {q.mean():.0f} W/m2 on average over the orbits flown (albedo, "
+         f"Earth IR at their orbit averages, and the array's back)"),
+        ("radiator-633/twin-hot-case", emitted_fin - float(q_hot.max()), 0.15, band,
+         f"{panel}; absorbed {q_hot.max():.0f} W/m2 at the hottest step with the short-period "
+         f"hot case (albedo {EARTH_ALBEDO_HOT:g}, Earth IR {EARTH_IR_HOT_W_M2:g} W/m2; "
+         f"twin.models.constants)"),
     )
     rows = []
     for id_, net, tol, b, text in cases:
