@@ -73,9 +73,8 @@ YEAR_SHADOW_STEP = "300 s"
 #: Step of the eclipse-free altitude search over the peak days (both modes).
 PEAK_STEP = "60 s"
 #: Quick mode gives no verdict when a ratio lies within this of a verdict's threshold (in units
-#: of the stated value): quick and full numbers differ by under 4e-4 (relative) with the
-#: defaults, and by under 2e-4 for the ratios that carry verdicts (docs/claims.md), so 0.005
-#: leaves a margin of 25.
+#: of the stated value): quick and full numbers differ by under 6e-4 (relative) with the
+#: defaults (docs/claims.md), so 0.005 leaves a margin of about 9.
 QUICK_BAND = 0.005
 
 
