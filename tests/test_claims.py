@@ -291,6 +291,8 @@ def test_cli_claims(quick, monkeypatch, capsys, tmp_path):
     assert seen[-1].quick is False
     text = doc.read_text()
     assert "stale" not in text and to_markdown(quick) in text and text.endswith("after\n")
+    assert cli.main(["claims", "--quick", "--update-doc", str(doc)]) == 2   # full year only
+    assert "drop --quick" in capsys.readouterr().err
     doc.write_text("no markers")
     n = len(seen)
     assert cli.main(["claims", "--update-doc", str(doc)]) == 2      # refused before running

@@ -401,6 +401,8 @@ def _cmd_claims(args):
     if args.quick:
         kw["quick"] = True
     if args.update_doc:
+        if args.quick:
+            raise ValueError("--update-doc writes the full year's table; drop --quick")
         doc = Path(args.update_doc)
         if not doc.is_file():
             raise ValueError(f"--update-doc: {str(doc)!r} is not a file")
