@@ -473,11 +473,12 @@ def claims(inputs: ClaimInputs | None = None) -> pd.DataFrame:
         "claim": "About 100 kW of compute per tonne launched", "source": SOURCES["kw-per-tonne"],
         "stated": 100.0, "twin": float(kwt), "unit": "kW of rated compute (GPU + host) per t",
         "verdict": _verdict(kwt / 100.0, 0.25), "margin": float(kwt / 100 - 1),
-        "assumptions": (f"{m['total_kg']:,.0f} kg satellite: array {m['array_kg']:,.0f} "
-                        f"({inp.mass.array_w_per_kg:g} W/kg), radiator {m['radiator_kg']:,.0f}, "
-                        f"battery {m['battery_kg']:,.0f}, compute {m['compute_kg']:,.0f} "
-                        f"({inp.mass.compute_kg_per_gpu:g} kg/GPU), structure "
-                        f"{inp.mass.structure_fraction:.0%}"),
+        "assumptions": (f"{m['total_kg']:,.0f} kg satellite: " + ", ".join(
+            f"{k[:-3].replace('_', ' ')} {v:,.0f}" for k, v in m.items()
+            if k not in ("structure_kg", "total_kg"))
+            + f" kg; array {inp.mass.array_w_per_kg:g} W/kg, compute "
+            f"{inp.mass.compute_kg_per_gpu:g} kg/GPU, structure "
+            f"{inp.mass.structure_fraction:.0%} ({m['structure_kg']:,.0f} kg)"),
     })
 
     # 6. within 36 months space is the cheapest place for AI; break-even near $200/kg
