@@ -207,14 +207,15 @@ def test_claims_page(tmp_path, capsys, monkeypatch):
     from twin.io import cli as cli_module
     from twin.studies.claims import CLAIM_COLUMNS
 
-    rows = pd.DataFrame([["a/b", "A <claim>", 1.0, 2.0, "GW", "holds", 1.0, "x"],
-                         ["c/d", "Another", float("nan"), 0.5, "$/kg", "fails", -0.5, "y"]],
+    rows = pd.DataFrame([["a/b", "A <claim>", "a source", 1.0, 2.0, "GW", "holds", 1.0, "x"],
+                         ["c/d", "Another", "another", float("nan"), 0.5, "$/kg", "fails", -0.5,
+                          "y"]],
                         columns=CLAIM_COLUMNS)
     monkeypatch.setattr(cli_module, "claims", lambda inputs: rows)
     code, _, err = cli(["claims", "--quick", "--html", tmp_path / "k" / "claims.html"], capsys)
     assert code == 0, err
     text = (tmp_path / "k" / "claims.html").read_text()
-    assert "A &lt;claim&gt;" in text and "fails" in text and "quick: 30 days" in text
+    assert "A &lt;claim&gt;" in text and "fails" in text and "quick: sampled days" in text
     assert text.count("<tr>") == 3
 
 

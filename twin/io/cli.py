@@ -427,7 +427,7 @@ def _cmd_claims(args):
 
         claims_report(df, args.html, f"Claims recomputed for a dawn-dusk orbit at "
                       f"{inputs.altitude_km:g} km in {inputs.year}"
-                      f"{' (quick: 30 days at 600 s steps)' if args.quick else ''}; "
+                      f"{' (quick: sampled days, every eclipse season)' if args.quick else ''}; "
                       "assumptions in each row.", overwrite=args.force)
         print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
