@@ -274,3 +274,18 @@ def test_diameters_exact_and_bound_on_a_grid():
 def test_a_run_too_large_for_memory_is_refused_before_it_starts():
     with pytest.raises(ValueError, match="GiB of memory"):
         twin.links(twin.Constellation.walker(550, 53, 10, 10), "2027-01-01", "365 days", "5 s")
+
+
+def test_per_orbit_comms_orbits_are_the_simulation_per_orbit_orbits():
+    """(sat, orbit) joins the comms table with simulate's per-orbit table: same orbit starts
+    (ascending nodes) to within a second."""
+    from twin.run.comms import per_orbit_comms
+    c = twin.Constellation.walker(550, 53, 2, 3)
+    start, dur = "2027-06-21", "6 h"
+    ds = twin.links(c, start, dur, "60 s", topology="nearest", k=2)
+    comms = per_orbit_comms(c.resolved(start), ds, start=start)
+    po = twin.simulate(c, start, dur, "60 s", timeseries=False).per_orbit()
+    merged = comms.merge(po[["sat", "orbit", "start"]], on=["sat", "orbit"], how="inner")
+    assert len(merged) == len(po) == len(comms)
+    dt = (merged["orbit_start"] - merged["start"]).dt.total_seconds().abs()
+    assert dt.max() < 1.0

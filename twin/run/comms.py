@@ -2,8 +2,10 @@
 
 The per-orbit table of :func:`twin.simulate` is built inside the physics stepper; these columns
 come from separate runs (:func:`twin.links`, :func:`twin.contacts`), so they are given here as
-their own table with one row per satellite and orbit, orbits counted from the run's start in
-periods of each satellite's mean motion (``orbit`` 0, 1, ...): ``isl_capacity_gbps`` (mean over
+their own table with one row per satellite and orbit, with the orbits of the simulation's
+per-orbit table: orbit 0 runs from the run's start to the first ascending node, each later one
+from node to node (:func:`twin.run.summary.orbit_start_offsets` on the satellite's SGP4 track
+at 60 s), so ``(sat, orbit)`` joins the two tables: ``isl_capacity_gbps`` (mean over
 the orbit of the total capacity of the satellite's links, one direction), ``contact_min``
 (minutes in contact with any station, overlaps counted once) and ``downlink_gb`` (the passes'
 volumes, spread evenly over each pass's time and scaled down where passes overlap: one
@@ -13,6 +15,24 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from ephemeris.timegrid import make_time_grid
+from twin.run import summary
+from twin.run.links import states
+
+#: Step of the track on which the ascending nodes are found [s] (interpolated between steps).
+NODE_STEP_S = 60.0
+
+
+def orbit_starts_s(elements, start, span_s):
+    """Each satellite's orbit starts after the run's start [s from it], strictly inside the run
+    (the per-orbit table's orbits 1, 2, ...), as a list of arrays."""
+    grid = make_time_grid(start, f"{max(span_s, NODE_STEP_S) + NODE_STEP_S:.6f} s",
+                          f"{NODE_STEP_S} s")
+    pos, _vel, _err = states(elements, grid, 0, grid.n)
+    offsets = summary.orbit_start_offsets(pos, elements["inclination_deg"].to_numpy(float),
+                                          NODE_STEP_S)
+    return [c[(c > 0.0) & (c < span_s)] for c in offsets]
 
 PER_ORBIT_COMM_COLUMNS = ["sat", "orbit", "orbit_start", "isl_capacity_gbps", "contact_min",
                           "downlink_gb"]
@@ -31,7 +51,6 @@ def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.Data
     if links_ds is None and passes is None:
         raise ValueError("per_orbit_comms needs links_ds or passes (or both)")
     names = elements["name"].to_numpy().astype(str)
-    period_s = 86400.0 / elements["mean_motion_rev_per_day"].to_numpy(float)
     if links_ds is not None:
         times = links_ds["time"].to_numpy()
     else:
@@ -41,12 +60,15 @@ def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.Data
     t0 = np.datetime64(pd.Timestamp(start).tz_localize(None) if pd.Timestamp(start).tzinfo
                        else pd.Timestamp(start), "ns") if start is not None else times[0]
     span_s = (times[-1] - t0) / np.timedelta64(1, "s")
+    if links_ds is not None and len(times) > 1:
+        span_s += (times[1] - times[0]) / np.timedelta64(1, "s")    # the last step's length
+    starts = orbit_starts_s(elements, pd.Timestamp(t0), span_s)
     rows = {}
     if links_ds is not None:
         sec = (times - t0) / np.timedelta64(1, "s")
         per_sat = links_ds["isl_capacity_gbps"].to_numpy().astype(float)
         for i in range(len(names)):
-            orbit = np.floor(sec / period_s[i]).astype(int)
+            orbit = np.searchsorted(starts[i], sec, side="right")
             for o in np.unique(orbit):
                 rows[(i, int(o))] = {"isl_capacity_gbps": per_sat[i, orbit == o].mean()}
     if passes is not None and len(passes):
@@ -55,10 +77,10 @@ def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.Data
             i = index[p.sat]
             a = ((p.rise if pd.notna(p.rise) else t0) - pd.Timestamp(t0)).total_seconds()
             b = a + p.duration_s
-            o = int(a // period_s[i])
+            o = int(np.searchsorted(starts[i], a, side="right"))
             gb_per_s = p.downlink_gb / p.duration_s if p.duration_s > 0 else 0.0
             while a < b:                      # split a pass across orbit boundaries
-                end = min(b, (o + 1) * period_s[i])
+                end = min(b, starts[i][o] if o < len(starts[i]) else np.inf)
                 r = rows.setdefault((i, o), {})
                 r.setdefault("_iv", []).append((a, end))
                 r["_gb"] = r.get("_gb", 0.0) + gb_per_s * (end - a)
@@ -77,7 +99,8 @@ def per_orbit_comms(elements, links_ds=None, passes=None, start=None) -> pd.Data
                 cur[1] = max(cur[1], b)
         total += 0.0 if cur is None else cur[1] - cur[0]
         out.append({"sat": names[i], "orbit": o,
-                    "orbit_start": pd.Timestamp(t0) + pd.Timedelta(seconds=o * period_s[i]),
+                    "orbit_start": pd.Timestamp(t0) + pd.Timedelta(
+                        seconds=float(starts[i][o - 1]) if o > 0 else 0.0),
                     "isl_capacity_gbps": r.get("isl_capacity_gbps", np.nan),
                     "contact_min": total / 60.0,
                     "downlink_gb": gb * (total / summed) if summed > 0 else 0.0})
