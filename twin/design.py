@@ -57,8 +57,9 @@ def _flag(obj, name):
 _choice = field_choice
 
 
-class _Part:
-    """Mixin: plain-dict round trip for one design part."""
+class TableMixin:
+    """Mixin: plain-dict round trip of a frozen dataclass read from a TOML table (one design
+    part, a terminal, ...): unknown keys are refused naming the table and the valid keys."""
 
     def to_dict(self) -> dict:
         out = {}
@@ -78,6 +79,9 @@ class _Part:
                 raise ValueError(f"unknown key {key!r} in table [{table}]; valid keys: "
                                  f"{', '.join(valid)}")
         return cls(**d)
+
+
+_Part = TableMixin
 
 
 # --- parts -------------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ and :attr:`OpticalTerminal.mass_kg` are the per-terminal figures those totals ar
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
 from ephemeris.validation import field_number
+from twin.design import TableMixin
 from twin.models.contacts import rf_rate_gbps
 
 
@@ -22,25 +23,8 @@ def _whole(obj, name, lo, hi):
                          f"numbers in [{lo}, {hi}]")
 
 
-class _Table:
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d, table=None):
-        table = table or cls.__name__
-        if not isinstance(d, dict):
-            raise TypeError(f"[{table}] must be a table (dict), got {type(d).__name__}")
-        valid = [f.name for f in fields(cls)]
-        for key in d:
-            if key not in valid:
-                raise ValueError(f"unknown key {key!r} in table [{table}]; valid keys: "
-                                 f"{', '.join(valid)}")
-        return cls(**d)
-
-
 @dataclass(frozen=True)
-class OpticalTerminal(_Table):
+class OpticalTerminal(TableMixin):
     """One optical inter-satellite link terminal (both ends of a link are alike).
 
     Defaults and sources:
@@ -113,7 +97,7 @@ class OpticalTerminal(_Table):
 
 
 @dataclass(frozen=True)
-class Downlink(_Table):
+class Downlink(TableMixin):
     """The satellite-to-ground RF link used during contacts (a Ka-band budget per instant).
 
     The rate follows the range: C/N0 = EIRP + G/T - free-space loss - losses + 228.6 dB,
