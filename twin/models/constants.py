@@ -61,3 +61,17 @@ PLANCK_J_S = 6.62607015e-34
 
 #: Boltzmann constant [J/K] (exact in the 2019 SI); 10 log10(k) = -228.6 dBW/(K Hz).
 BOLTZMANN_J_K = 1.380649e-23
+
+#: Earth's gravitational parameter [m^3/s^2] (IERS Conventions 2010, Table 1.1: 3.986004418e14,
+#: TT-compatible; WGS84 uses the same value).
+EARTH_MU_M3_S2 = 3.986004418e14
+
+#: Standard gravity [m/s^2] (CGPM 1901, exact): converts specific impulse [s] to exhaust
+#: velocity.
+STANDARD_GRAVITY_M_S2 = 9.80665
+
+#: Seconds in a Julian year (365.25 d) [s].
+S_PER_YEAR = 365.25 * 86400.0
+
+#: Joules per MeV (CODATA 2018 elementary charge x 1e6).
+J_PER_MEV = 1.602176634e-13
