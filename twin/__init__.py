@@ -19,7 +19,15 @@ from ephemeris.events import eclipse_events
 from ephemeris.propagate import PropagationError, PropagationWarning
 from twin import ground
 from twin.constellation import Constellation, Shell
-from twin.design import Battery, Bus, ComputePayload, Radiator, SatelliteDesign, SolarArray
+from twin.design import (
+    Battery,
+    Bus,
+    ComputePayload,
+    Propulsion,
+    Radiator,
+    SatelliteDesign,
+    SolarArray,
+)
 from twin.run.contacts import contact_summary, contacts
 from twin.run.formation import formation_report
 from twin.run.links import links
@@ -102,7 +110,7 @@ def __getattr__(name):
 
 __all__ = [
     "Constellation", "Shell", "SatelliteDesign", "SolarArray", "Battery", "Radiator",
-    "ComputePayload", "Bus", "geometry", "simulate", "SimulationResult", "eclipse_events",
+    "ComputePayload", "Bus", "Propulsion", "geometry", "simulate", "SimulationResult", "eclipse_events",
     "eclipse_season", "compare_altitudes", "compare", "Scenario", "PropagationError",
     "PropagationWarning", "claims", "economics", "ground", "radiator_sizing", "realism_table",
     "__version__",

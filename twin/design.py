@@ -464,6 +464,13 @@ class ComputePayload(_Part):
         throughput) or "linear" (memory- or interconnect-bound work, whose throughput does
         not recover what a lower clock saves: throughput falls in proportion to the power
         above idle, i.e. the same curve with exponent 1; 20 % less power costs ~23 %).
+    shield_mm : float, default 2.0
+        Aluminium-equivalent shield around the compute payload [mm], for the ionising dose
+        (:mod:`twin.models.radiation`) and the shield mass (assumption: 2 mm is the usual
+        equipment-box reference, e.g. the ESA SWE total-dose indicator uses 0.5 + 1.5 mm).
+    spare_gpus : int, default 0
+        Cold-spare GPUs carried beyond ``gpus`` that replace failed ones (no repair in orbit;
+        :mod:`twin.models.attrition`); they add mass and cost.  0: a design choice to make.
     """
 
     gpus: int = 64
@@ -475,11 +482,15 @@ class ComputePayload(_Part):
     thermal_resistance_k_per_w: float = 0.03
     dvfs_exponent: float = 3.0
     throughput_curve: str = "dvfs"
+    shield_mm: float = 2.0
+    spare_gpus: int = 0
 
     def __post_init__(self):
         _count(self, "gpus", 0, 1_000_000)
         _number(self, "gpu_power_w", 0.0, 1.0e5, lo_open=True, unit="W")
         _number(self, "host_power_w_per_gpu", 0.0, 1.0e5, unit="W")
+        _number(self, "shield_mm", 0.0, 100.0, unit="mm")
+        _count(self, "spare_gpus", 0, 1_000_000)
         _number(self, "idle_fraction", 0.0, 1.0, hi_open=True)
         _number(self, "min_power_fraction", self.idle_fraction, 1.0, lo_open=True,
                 unit=f"(above idle_fraction={self.idle_fraction:g})")
@@ -642,8 +653,58 @@ HOUSEKEEPING_ITEMS = ("adcs_w", "avionics_w", "pumps_w", "laser_terminals_w",
                       "thermal_control_w", "power_electronics_w")
 
 
+@dataclass(frozen=True)
+class Propulsion(_Part):
+    """Electric propulsion for station keeping (:mod:`twin.models.propulsion`).
+
+    Attributes
+    ----------
+    enabled : bool, default True
+        Hold the altitude against drag while propellant lasts; False lets the orbit decay.
+    isp_s : float, default 2500.0
+        Specific impulse [s]: Starlink V2-mini argon Hall thruster, 2,500 s (SpaceX technical
+        update, Feb 2023); Hall thrusters 1,200-3,000 s (Goebel & Katz 2008).
+    thrust_power_w : float, default 4200.0
+        Electric power while firing [W] (same source: 4.2 kW, 170 mN).
+    efficiency : float, default 0.50
+        Thruster efficiency F g0 Isp / (2 P) [1]: 0.50 for the source's 170 mN at 4.2 kW and
+        2,500 s; SPT-100 0.48 (Goebel & Katz 2008, Table 7-1).
+    propellant_kg : float, default 100.0
+        Propellant loaded [kg] (assumption: five years at 500-550 km under moderate solar
+        activity, ~10 kg/yr for the default satellite, with a 2x margin).
+    tank_mass_fraction : float, default 0.15
+        Tank mass per kg of propellant [1] (assumption: composite-overwrapped xenon/krypton
+        tanks 0.1-0.2).
+    thruster_mass_kg : float, default 25.0
+        Thruster, power-processing unit and feed system [kg] (assumption: ~6 kg/kW for a 4 kW
+        Hall system).
+    """
+
+    enabled: bool = True
+    isp_s: float = 2500.0
+    thrust_power_w: float = 4200.0
+    efficiency: float = 0.50
+    propellant_kg: float = 100.0
+    tank_mass_fraction: float = 0.15
+    thruster_mass_kg: float = 25.0
+
+    def __post_init__(self):
+        _flag(self, "enabled")
+        _number(self, "isp_s", 50.0, 10000.0, unit="s")
+        _number(self, "thrust_power_w", 0.0, lo_open=True, unit="W")
+        _number(self, "efficiency", 0.0, 1.0, lo_open=True)
+        _number(self, "propellant_kg", 0.0, unit="kg")
+        _number(self, "tank_mass_fraction", 0.0, 2.0, unit="kg/kg")
+        _number(self, "thruster_mass_kg", 0.0, unit="kg")
+
+    @property
+    def tank_kg(self) -> float:
+        """Tank mass, propellant_kg * tank_mass_fraction [kg]."""
+        return self.propellant_kg * self.tank_mass_fraction
+
+
 _PARTS = {"solar": SolarArray, "battery": Battery, "radiator": Radiator,
-          "compute": ComputePayload, "bus": Bus}
+          "compute": ComputePayload, "bus": Bus, "propulsion": Propulsion}
 
 
 @dataclass(frozen=True)
@@ -689,6 +750,7 @@ class SatelliteDesign:
     radiator: Radiator = field(default_factory=Radiator)
     compute: ComputePayload = field(default_factory=ComputePayload)
     bus: Bus = field(default_factory=Bus)
+    propulsion: Propulsion = field(default_factory=Propulsion)
 
     def __post_init__(self):
         for name, cls in _PARTS.items():

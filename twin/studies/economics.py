@@ -41,12 +41,18 @@ class MassModel:
       (Tesat SCOT80 and Mynaric CONDOR Mk3 class LEO terminals); their power is
       ``Bus.laser_terminals_w``.
     * the array drive mechanisms: ``SolarArray.drive_mass_booked_kg`` (by pointing mode).
+    * ``shield_area_m2_per_gpu`` = 0.3: *assumption*: enclosure wall per GPU of a compact
+      payload box (64 GPUs with hosts in ~2 x 2 x 1.5 m: ~20 m^2), which carries
+      ``ComputePayload.shield_mm`` of aluminium (2,699 kg/m^3).
+    * propellant, its tank and the thruster (``Propulsion``) are added outside the structure
+      fraction: they are not scaled by it.
     """
 
     array_w_per_kg: float = 150.0
     compute_kg_per_gpu: float = 20.0
     structure_fraction: float = 0.25
     laser_terminals_kg: float = 60.0
+    shield_area_m2_per_gpu: float = 0.3
 
     def __post_init__(self):
         _check_positive(self, allow_zero={"laser_terminals_kg"})
@@ -97,6 +103,10 @@ class CostModel:
         return CostModel(**{**asdict(self), **kw})
 
 
+#: Aluminium density [kg/m^3] (2,699; NIST material tables), for the payload shield.
+ALUMINIUM_KG_M3 = 2699.0
+
+
 def array_rating_w(design) -> float:
     """Array rating at 1 au, 28 C, BOL: area x packing x efficiency x 1,361 W/m^2 [W]."""
     s = design.solar
@@ -104,24 +114,32 @@ def array_rating_w(design) -> float:
 
 
 def satellite_mass_kg(design, mass: MassModel = MassModel()) -> dict:
-    """Mass breakdown of one satellite [kg]: array, array drives, radiator, battery, compute,
-    laser terminals, structure.
+    """Mass breakdown of one satellite [kg]: array, array drives, radiator, battery, compute
+    (spares included), laser terminals, shield, structure, propulsion (thruster and tank) and
+    propellant.
 
-    m_dry = (m_array + m_drives + m_radiator + m_battery + m_compute + m_terminals)
-    / (1 - structure_fraction).
+    m = (m_array + m_drives + m_radiator + m_battery + m_compute + m_terminals + m_shield)
+    / (1 - structure_fraction) + m_thruster + m_tank + m_propellant, with m_shield =
+    2,699 kg/m^3 x shield_mm x (gpus + spare_gpus) x shield_area_m2_per_gpu.
     """
+    c = design.compute
     parts = {
         "array_kg": array_rating_w(design) / mass.array_w_per_kg,
         "array_drive_kg": design.solar.drive_mass_booked_kg,
         "radiator_kg": design.radiator.mass_kg,
         "battery_kg": design.battery.mass_kg,
-        "compute_kg": design.compute.gpus * mass.compute_kg_per_gpu,
+        "compute_kg": (c.gpus + c.spare_gpus) * mass.compute_kg_per_gpu,
         "laser_terminals_kg": mass.laser_terminals_kg,
+        "shield_kg": ALUMINIUM_KG_M3 * c.shield_mm / 1e3 * (c.gpus + c.spare_gpus)
+        * mass.shield_area_m2_per_gpu,
     }
     payload = sum(parts.values())
-    total = payload / (1.0 - mass.structure_fraction)
-    parts["structure_kg"] = total - payload
-    parts["total_kg"] = total
+    dry = payload / (1.0 - mass.structure_fraction)
+    parts["structure_kg"] = dry - payload
+    p = design.propulsion
+    parts["propulsion_kg"] = p.thruster_mass_kg + p.tank_kg
+    parts["propellant_kg"] = p.propellant_kg
+    parts["total_kg"] = dry + parts["propulsion_kg"] + parts["propellant_kg"]
     return parts
 
 
@@ -139,7 +157,7 @@ def orbit_cost_usd(design, cost: CostModel = CostModel(), mass: MassModel = Mass
         "array_usd": array_rating_w(design) * cost.array_usd_per_w,
         "radiator_usd": design.radiator.area_m2 * cost.radiator_usd_per_m2,
         "battery_usd": design.battery.capacity_wh / 1000.0 * cost.battery_usd_per_kwh,
-        "gpu_usd": design.compute.gpus * cost.gpu_usd,
+        "gpu_usd": (design.compute.gpus + design.compute.spare_gpus) * cost.gpu_usd,
         "bus_usd": m["structure_kg"] * cost.bus_usd_per_kg,
     }
     out["total_usd"] = sum(out.values())
