@@ -30,6 +30,7 @@ from twin.design import (
 )
 from twin.run.contacts import contact_summary, contacts
 from twin.run.formation import formation_report
+from twin.run.lifetime import LifetimeResult, LifetimeSettings, LifetimeWarning, lifetime
 from twin.run.links import links
 from twin.run.network import network_metrics, user_latency
 from twin.run.simulate import SimulationResult, geometry, simulate
@@ -116,4 +117,5 @@ __all__ = [
     "__version__",
     "links", "contacts", "contact_summary", "formation_report", "network_metrics",
     "OpticalTerminal", "Downlink", "user_latency",
+    "lifetime", "LifetimeResult", "LifetimeSettings", "LifetimeWarning",
 ]
