@@ -27,6 +27,7 @@ wrong type raises ``ValueError``/``TypeError`` naming the key, its table and wha
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as _dt
 import os
 import tomllib
@@ -40,6 +41,7 @@ from twin.constellation import Constellation
 from twin.design import SatelliteDesign
 from twin.ground.stations import check_stations
 from twin.io.atomic import atomic_write_text
+from twin.run.lifetime import LifetimeSettings, lifetime, solar_activity_at
 from twin.run.simulate import POLICIES, simulate
 from twin.terminals import Downlink, OpticalTerminal
 
@@ -81,13 +83,22 @@ SHELL_KEYS = {
                 "bstar": (NUM, False)},
 }
 TOP_KEYS = {"simulation": (dict, True), "design": (dict, False), "shells": (list, True),
-            "links": (dict, False), "ground_stations": (list, False)}
+            "links": (dict, False), "ground_stations": (list, False),
+            "lifetime": (dict, False), "environment": (dict, False)}
 #: [links] keys (twin links / twin contacts; see docs/links.md)
 LINKS_KEYS = {"topology": (STR, False), "k": (int, False), "step": (STR + NUM, False),
               "duration": (STR + NUM, False), "terminal": (dict, False),
               "downlink": (dict, False), "allreduce_gb": (NUM, False),
               "compute_s": (NUM, False), "efficiency": (NUM, False),
               "gpus_per_sat": (int, False), "stations": (STR, False)}
+#: [lifetime] keys (for ``twin lifetime``): the run's length and sampling, then the
+#: :class:`twin.LifetimeSettings` fields.
+LIFETIME_KEYS = {"years": (NUM, False), "samples_per_year": (int, False),
+                 "step": (STR + NUM, False),
+                 **{f.name: (NUM, False) for f in dataclasses.fields(LifetimeSettings)}}
+#: [environment] keys: a named solar-activity level, or the three indices themselves.
+ENVIRONMENT_KEYS = {"solar_activity": (STR, False), "f107": (NUM, False),
+                    "f107a": (NUM, False), "ap": (NUM, False)}
 
 
 def _type_name(types):
@@ -150,6 +161,8 @@ class Scenario:
     base_dir: str = field(default=".", compare=False)
     links: dict = field(default_factory=dict)
     ground_stations: list | None = None
+    lifetime: dict = field(default_factory=dict)
+    environment: dict = field(default_factory=dict)
 
     def __post_init__(self):
         check_table(self.simulation, SIMULATION_KEYS, "[simulation]")
@@ -170,6 +183,7 @@ class Scenario:
             except (ValueError, TypeError) as exc:
                 raise type(exc)(f"{where} ({sh.get('name', kind)}): its design (the default "
                                 f"[design] merged with [shells.design]): {exc}") from None
+        self._check_life()
         self._check_values()
         self._check_links()
 
@@ -180,6 +194,30 @@ class Scenario:
         Downlink.from_dict(self.links.get("downlink", {}), "links.downlink")
         if self.ground_stations is not None:
             check_stations(self.ground_stations)
+
+    def _check_life(self):
+        """[lifetime] and [environment]: keys, then values through the lifetime run's own
+        checks (so a bad value fails at load time, naming its table)."""
+        check_table(self.lifetime, LIFETIME_KEYS, "[lifetime]")
+        check_table(self.environment, ENVIRONMENT_KEYS, "[environment]")
+        try:
+            self.lifetime_settings()
+            solar_activity_at(self.solar_activity(), [self.run_arguments()["start"]])
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"[lifetime]/[environment]: {exc}") from None
+
+    def lifetime_settings(self) -> LifetimeSettings:
+        """The :class:`twin.LifetimeSettings` of the [lifetime] table."""
+        names = {f.name for f in dataclasses.fields(LifetimeSettings)}
+        return LifetimeSettings(**{k: v for k, v in self.lifetime.items() if k in names})
+
+    def solar_activity(self):
+        """[environment]: the named level (default "moderate") or a dict of f107, f107a, ap."""
+        env = self.environment
+        idx = {k: env[k] for k in ("f107", "f107a", "ap") if k in env}
+        if idx and "solar_activity" in env:
+            raise ValueError("[environment]: give solar_activity or f107, f107a and ap, not both")
+        return idx if idx else env.get("solar_activity", "moderate")
 
     def _check_values(self):
         """Values, not just keys: the time grid, the options and every shell, at load time
@@ -202,7 +240,8 @@ class Scenario:
         return cls(simulation=data["simulation"],
                    shells=[dict(s) if isinstance(s, dict) else s for s in data["shells"]],
                    design=data.get("design", {}), base_dir=str(base_dir),
-                   links=data.get("links", {}), ground_stations=data.get("ground_stations"))
+                   links=data.get("links", {}), ground_stations=data.get("ground_stations"),
+                   lifetime=data.get("lifetime", {}), environment=data.get("environment", {}))
 
     @classmethod
     def from_toml(cls, path) -> Scenario:
@@ -218,6 +257,9 @@ class Scenario:
             out["links"] = copy.deepcopy(self.links)
         if self.ground_stations is not None:
             out["ground_stations"] = copy.deepcopy(self.ground_stations)
+        for key in ("lifetime", "environment"):
+            if getattr(self, key):
+                out[key] = copy.deepcopy(getattr(self, key))
         return out
 
     def to_toml(self, path=None, overwrite=False) -> str:
@@ -289,3 +331,19 @@ class Scenario:
         result = simulate(self.constellation(), **kw)
         result.scenario = self
         return result
+
+    def run_lifetime(self, **options):
+        """Fly the scenario through its life (:func:`twin.lifetime`): [simulation] start, step
+        and policy, [lifetime] years (default 5), samples_per_year (12), step and settings,
+        [environment] solar activity; ``options`` override them."""
+        sim = self.run_arguments()
+        kw = {"years": self.lifetime.get("years", 5),
+              "samples_per_year": self.lifetime.get("samples_per_year", 12),
+              "step": self.lifetime.get("step", sim["step"]),
+              "solar_activity": self.solar_activity(), "settings": self.lifetime_settings()}
+        if "policy" in sim:
+            kw["policy"] = sim["policy"]
+        if "propagator" in sim:
+            kw["propagator"] = sim["propagator"]
+        kw.update(options)
+        return lifetime(self.constellation(), sim["start"], **kw)

@@ -39,7 +39,11 @@ EXAMPLES = {
   twin compare --altitudes 400 550 650 800 1200 1400 --ltan 18:00
   twin compare --altitudes 500 550 600 --inclination 53 --duration "30 days" --json
   twin compare --altitudes 650 1000 1400 --ltan 18:00 --design my_design.toml --plot alt.png
-  twin compare --altitudes 400 650 1000 --ltan 18:00 --duration "30 days" --html alt.html""",
+  twin compare --altitudes 400 650 1000 --ltan 18:00 --duration "30 days" --html alt.html
+  twin compare --altitudes 400 550 700 1000 1500 --ltan 18:00 --lifetime --years 5""",
+    "lifetime": """examples:
+  twin lifetime examples/lifetime_650.toml --out results/life
+  twin lifetime examples/lifetime_650.toml --out results/life --years 7 --solar-activity high""",
     "claims": """examples:
   twin claims                    # the full year (about a minute)
   twin claims --quick            # sampled days, every eclipse season: ~15 s, same verdicts
@@ -276,6 +280,11 @@ def _add_compare(sub):
     p.add_argument("--dask", action="store_true", help="run the sweep as Dask tasks")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (implies "
                    "--dask)")
+    p.add_argument("--lifetime", action="store_true", help="add the lifetime columns (drag, "
+                   "dose, degradation, attrition over --years; see twin.lifetime)")
+    p.add_argument("--years", type=float, default=5.0, help="life for --lifetime (default 5)")
+    p.add_argument("--solar-activity", default="moderate", choices=["low", "moderate", "high"],
+                   help="solar activity for --lifetime (default moderate)")
     p.set_defaults(func=_cmd_compare)
 
 
@@ -298,7 +307,8 @@ def _cmd_compare(args):
                            design=design, start=args.start, duration=args.duration,
                            step=_step(args.step), policy=args.policy, progress=not args.quiet,
                            engine="dask" if (args.dask or args.scheduler) else "local",
-                           scheduler=args.scheduler)
+                           scheduler=args.scheduler, lifetime=args.lifetime, years=args.years,
+                           solar_activity=args.solar_activity)
     if args.plot:
         from twin.io.plots import plot_altitudes  # lazy: matplotlib (see the imports above)
 
@@ -325,6 +335,44 @@ def _cmd_compare(args):
     print(with_fmt)
     if args.plot:
         print(f"wrote {args.plot}")
+    return 0
+
+
+# ----- twin lifetime -------------------------------------------------------------------------
+def _add_lifetime(sub):
+    p = _sub(sub, "lifetime", "fly a TOML scenario through its life: drag and station keeping, "
+             "dose, array degradation, GPU attrition")
+    p.add_argument("scenario", metavar="SCENARIO.toml")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if "
+                   "its parent exists)")
+    p.add_argument("--years", type=float, help="life [yr] (default: [lifetime] years, or 5)")
+    p.add_argument("--solar-activity", choices=["low", "moderate", "high"],
+                   help="override [environment] solar_activity")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="replace existing outputs")
+    p.set_defaults(func=_cmd_lifetime)
+
+
+def _cmd_lifetime(args):
+    from twin.io.lifetime_io import LIFETIME_FILES, write_lifetime  # lazy: matplotlib
+
+    scenario = Scenario.from_toml(args.scenario)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a directory")
+    if not out.parent.is_dir():
+        raise ValueError(f"--out {out}: parent directory {out.parent} does not exist")
+    _check_new([out / f for f in LIFETIME_FILES.values()], args.force)
+    options = {"workers": args.workers}
+    if args.years is not None:
+        options["years"] = args.years
+    if args.solar_activity is not None:
+        options["solar_activity"] = args.solar_activity
+    result = scenario.run_lifetime(**options)
+    out.mkdir(exist_ok=True)
+    paths = write_lifetime(result, out, overwrite=args.force)
+    print(result.per_year().to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
+    print(f"wrote {', '.join(str(p) for p in paths)}")
     return 0
 
 
@@ -539,6 +587,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_run(sub)
     _add_compare(sub)
+    _add_lifetime(sub)
     _add_eclipse_season(sub)
     _add_claims(sub)
     _add_report(sub)
@@ -551,8 +600,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        print("twin: error: give a command (run, compare, eclipse-season, claims, report, "
-              "view, links, contacts); see 'twin --help'",
+        print("twin: error: give a command (run, compare, lifetime, eclipse-season, claims, "
+              "report, view, links, contacts); see 'twin --help'",
               file=sys.stderr)
         return 2
     restore = _install_signal_handlers()

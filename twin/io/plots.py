@@ -180,7 +180,8 @@ def plot_altitudes(df, path=None) -> Figure:
     d = df.sort_values("altitude_km", kind="stable")
     alt = _numeric_column(d, "altitude_km")
     sizing = all(c in d.columns for c in ("battery_needed_wh", "radiator_needed_m2"))
-    n = 4 if sizing else 3
+    life = all(c in d.columns for c in LIFETIME_PANEL_COLUMNS)
+    n = (4 if sizing else 3) + (3 if life else 0)
     fig = Figure(figsize=(8, 2.4 * n + 0.8), layout="constrained")
     axes = fig.subplots(n, 1, sharex=True)
     line = {"marker": "o", "lw": 1.8, "ms": 5}
@@ -224,6 +225,8 @@ def plot_altitudes(df, path=None) -> Figure:
         ax.set_title("sizing for the full design load through the worst eclipse",
                      fontsize="medium")
         ax.legend(handles=[h1, h2], loc="lower left", fontsize="small", framealpha=0.9)
+    if life:
+        _lifetime_panels(axes[n - 3:], alt, d, line)
 
     for ax in axes:
         ax.grid(True, alpha=0.3)
@@ -239,6 +242,42 @@ def plot_altitudes(df, path=None) -> Figure:
     fig.suptitle(title, **LITERAL)
     _save(fig, p)
     return fig
+
+
+#: Columns of ``compare_altitudes(..., lifetime=True)`` that add the three lifetime panels.
+LIFETIME_PANEL_COLUMNS = ("dose_krad_per_year", "array_factor_eol", "gpus_alive_eol",
+                          "delta_v_m_s_per_year", "propellant_kg_per_year",
+                          "years_to_reentry_unpowered", "lifetime_gb300_years")
+
+
+def _lifetime_panels(axes, alt, d, line):
+    """Drag and dose; array and GPUs at end of life; lifetime GB300-eq-years."""
+    ax = axes[0]
+    h1, = ax.semilogy(alt, np.maximum(_numeric_column(d, "dose_krad_per_year"), 1e-6),
+                      color=C_LOAD, label="dose [krad(Si)/yr]", **line)
+    ax.set_ylabel("dose [krad(Si)/yr]", color=C_LOAD)
+    ax2 = ax.twinx()
+    dv = _numeric_column(d, "delta_v_m_s_per_year")
+    h2, = ax2.semilogy(alt, np.maximum(dv, 1e-6), color="0.25", ls="--",
+                       label="station keeping [m/s/yr]", **line)
+    ax2.set_ylabel("delta-v [m/s/yr]")
+    ax.set_title("the two walls: drag below, trapped radiation above", fontsize="medium")
+    ax.legend(handles=[h1, h2], loc="upper center", fontsize="small", framealpha=0.9)
+    ax = axes[1]
+    h1, = ax.plot(alt, _numeric_column(d, "array_factor_eol"), color=C_ARRAY,
+                  label="array power factor", **line)
+    ax.set_ylabel("array factor at EOL [–]", color=C_ARRAY)
+    ax2 = ax.twinx()
+    h2, = ax2.plot(alt, _numeric_column(d, "gpus_alive_eol"), color=C_THRU, ls="--",
+                   label="GPUs alive", **line)
+    ax2.set_ylabel("GPUs alive at EOL", color=C_THRU)
+    ax.set_title("end of life", fontsize="medium")
+    ax.legend(handles=[h1, h2], loc="lower left", fontsize="small", framealpha=0.9)
+    ax = axes[2]
+    ax.plot(alt, _numeric_column(d, "lifetime_gb300_years"), color=C_THRU, **line)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("lifetime [GB300-eq yr / sat]")
+    ax.set_title("compute delivered over the life", fontsize="medium")
 
 
 # ----- 2. one satellite's time series -----------------------------------------------------------

@@ -14,6 +14,7 @@ from ephemeris.orbits import check_altitude_km
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
 from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4
+from twin.run.lifetime import lifetime as run_lifetime
 from twin.run.simulate import simulate
 from twin.run.summary import longest_shadow_s, sustained_per_sat
 from twin.scenario import Scenario
@@ -22,6 +23,12 @@ COMPARE_COLUMNS = [
     "altitude_km", "inclination_deg", "period_min", "sunlit_fraction", "eclipse_hours",
     "worst_eclipse_min", "mean_array_power_w", "battery_needed_wh", "radiator_needed_m2",
     "sustained_gb300_per_sat",
+]
+
+#: Columns that ``compare_altitudes(..., lifetime=True)`` adds (from :func:`twin.lifetime`).
+LIFETIME_COMPARE_COLUMNS = [
+    "dose_krad_per_year", "array_factor_eol", "gpus_alive_eol", "delta_v_m_s_per_year",
+    "propellant_kg_per_year", "years_to_reentry_unpowered", "lifetime_gb300_years",
 ]
 
 DEFAULT_START = "2027-01-01"
@@ -107,7 +114,9 @@ def _rows_from_result(result, design_of_sat) -> pd.DataFrame:
 def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=None,
                       start=DEFAULT_START, duration=DEFAULT_DURATION, step=DEFAULT_STEP,
                       policy="reserve", workers=None, progress=False, engine="local",
-                      scheduler=None, propagator="sgp4") -> pd.DataFrame:
+                      scheduler=None, propagator="sgp4", lifetime=False, years=5,
+                      solar_activity="moderate", samples_per_year=12,
+                      lifetime_settings=None) -> pd.DataFrame:
     """One design flown at several altitudes, side by side.
 
     Give ``ltan`` for sun-synchronous orbits (inclination from J2 per altitude) or
@@ -116,6 +125,12 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
     over the run.  ``engine``/``scheduler``/``propagator`` go to :func:`twin.simulate`
     (``engine="dask"`` runs the sweep on a Dask cluster).  Returns one row per altitude with
     :data:`COMPARE_COLUMNS`.
+
+    ``lifetime=True`` also flies the same satellites through ``years`` of life under
+    ``solar_activity`` (:func:`twin.lifetime`, ``samples_per_year`` sampled days a year at
+    ``step``, starting at ``start``) and adds :data:`LIFETIME_COMPARE_COLUMNS`: dose, array
+    and GPUs at end of life, station-keeping delta-v and propellant per year, years to
+    re-entry without propulsion, and the lifetime total in GB300-eq-years.
     """
     if (ltan is None) == (inclination_deg is None):
         raise ValueError("compare_altitudes: give exactly one of ltan (sun-synchronous) or "
@@ -138,7 +153,16 @@ def compare_altitudes(altitudes_km, *, ltan=None, inclination_deg=None, design=N
                       progress=progress, engine=engine, scheduler=scheduler,
                       propagator=propagator)
     rows = _rows_from_result(result, [design] * len(alts))
-    return rows[COMPARE_COLUMNS].reset_index(drop=True)
+    columns = list(COMPARE_COLUMNS)
+    if lifetime:
+        life = run_lifetime(c, start, years=years, solar_activity=solar_activity, design=design,
+                            samples_per_year=samples_per_year, step=step, policy=policy,
+                            workers=workers, settings=lifetime_settings, propagator=propagator)
+        per_sat = life.per_satellite().set_index("sat")
+        for col in LIFETIME_COMPARE_COLUMNS:
+            rows[col] = per_sat.loc[rows["sat"], col].to_numpy()
+        columns += LIFETIME_COMPARE_COLUMNS
+    return rows[columns].reset_index(drop=True)
 
 
 def compare(scenarios, *, names=None, **options) -> pd.DataFrame:
