@@ -27,7 +27,8 @@ def twin_cmd():
 
 
 COVERED = {"idealisations.py", "compare_altitudes.py", "export_timeseries.py", "from_tle.py",
-           "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml", "cluster_81.toml"}
+           "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml", "cluster_81.toml",
+           "lifetime_650.toml"}
 
 
 def test_every_example_is_covered():
@@ -181,3 +182,12 @@ def test_cluster_81_links_and_contacts(tmp_path):
     scenario.write_text(text)
     p = run(twin_cmd() + ["contacts", str(scenario), "--out", "out"], tmp_path)
     assert "passes" in p.stdout and (tmp_path / "out" / "contacts.csv").exists()
+
+
+def test_twin_lifetime_example(tmp_path):
+    """examples/lifetime_650.toml for one year (twelve sampled days of four satellites)."""
+    p = run(twin_cmd() + ["lifetime", str(EXAMPLES / "lifetime_650.toml"), "--out", "life",
+                          "--years", "1"], tmp_path)
+    assert "wrote" in p.stdout and "gb300_years" in p.stdout
+    per_sat = (tmp_path / "life" / "per_satellite.csv").read_text().splitlines()
+    assert len(per_sat) == 5
