@@ -1,0 +1,81 @@
+"""Benchmark: a lifetime run against the plain one-year simulate of the same shell.
+
+    python benchmarks/lifetime.py                       # 10,000 satellites, 5 years, 60 s
+    python benchmarks/lifetime.py --sats 500 --step 120 # a few minutes on 2 cores
+
+A Walker 550 km / 53 deg shell (the issue's case): ``twin.lifetime(..., years, monthly
+sampled days)`` and ``twin.simulate(..., "365 days", timeseries=False)``, each timed once in
+this process after a warm-up call (imports, numba's cache, the ephemeris), so the ratio is
+measured in the same run on the same machine.  The lifetime run is profiled to say where its
+time goes: the simulated days, the drag tracks (geometry of the representative satellites),
+NRLMSIS, the radiation-belt look-ups (AE8/AP8) and the rest.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import twin  # noqa: E402
+
+PARTS = {
+    "simulate (sampled days)": ("twin/run/simulate.py", "simulate"),
+    "geometry (drag tracks)": ("twin/run/simulate.py", "geometry"),
+    "NRLMSIS density": ("twin/models/atmosphere.py", "density_kg_m3"),
+    "AE8/AP8 + dose-depth": ("twin/run/lifetime.py", "_belt"),
+}
+
+
+def _cumtime(stats, key):
+    """Cumulative time of the function ``key`` = (file suffix, name) [s]."""
+    return max((ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
+                if path.endswith(key[0]) and name == key[1]), default=0.0)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sats", type=int, default=10_000)
+    ap.add_argument("--years", type=float, default=5.0)
+    ap.add_argument("--step", type=float, default=60.0, help="fine step [s]")
+    ap.add_argument("--workers", type=int, default=None)
+    args = ap.parse_args(argv)
+    planes = 100 if args.sats >= 100 and args.sats % 100 == 0 else 1
+    c = twin.Constellation.walker(550, 53, planes, args.sats // planes, phasing=1)
+    step = f"{args.step:g} s"
+    warm = twin.Constellation.walker(550, 53, 1, 2)
+    twin.lifetime(warm, "2027-01-01", years=1, samples_per_year=1, step=step, workers=1)
+    twin.simulate(warm, "2027-01-01", "1 day", step, timeseries=False, workers=1)
+
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    prof.enable()
+    life = twin.lifetime(c, "2027-01-01", years=args.years, samples_per_year=12, step=step,
+                         workers=args.workers)
+    prof.disable()
+    t_life = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    twin.simulate(c, "2027-01-01", "365 days", step, timeseries=False, workers=args.workers)
+    t_year = time.perf_counter() - t0
+
+    stats = pstats.Stats(prof)
+    print(f"Walker 550 km / 53 deg, {len(c):,} satellites, step {step}, cores "
+          f"{os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+    print(f"twin.lifetime, {args.years:g} years, 12 sampled days a year: {t_life:8.1f} s "
+          f"({life.summary()['lifetime_gb300_years']:,.0f} GB300-eq-years)")
+    print(f"twin.simulate, 365 days, timeseries=False:        {t_year:8.1f} s")
+    print(f"ratio lifetime / one-year simulate:                {t_life / t_year:8.3f}")
+    rest = t_life
+    for label, key in PARTS.items():
+        ct = _cumtime(stats, key)
+        rest -= ct
+        print(f"  {label:28s} {ct:8.1f} s  {ct / t_life:6.1%}")
+    print(f"  {'rest (tables, mass, ...)':28s} {rest:8.1f} s  {rest / t_life:6.1%}")
+
+
+if __name__ == "__main__":
+    main()
