@@ -111,10 +111,10 @@ def test_user_solar_activity_series():
     (lambda c: lifetime(c, "2027-01-01", years=-1), "years=-1 is out of range"),
     (lambda c: lifetime(c, "2027-01-01", samples_per_year=0),
      r"samples_per_year=0 is out of range; allowed: \[1, 366\]"),
-    (lambda c: LifetimeSettings(cd=9.0), r"LifetimeSettings.cd=9.0 is out of range; allowed: \[1, 4\]"),
+    (lambda c: LifetimeSettings(cd=9.0), r"LifetimeSettings.cd=9.0 is out of range; allowed: \[1, 4\]"),  # noqa: E501
     (lambda c: twin.ComputePayload(shield_mm=-1.0),
      r"ComputePayload.shield_mm=-1.0 is out of range; allowed: \[0, 100\] mm"),
-    (lambda c: twin.Propulsion(isp_s=10.0), r"Propulsion.isp_s=10.0 is out of range; allowed: \[50, 10000\] s"),
+    (lambda c: twin.Propulsion(isp_s=10.0), r"Propulsion.isp_s=10.0 is out of range; allowed: \[50, 10000\] s"),  # noqa: E501
     (lambda c: twin.Propulsion(efficiency=1.5), "Propulsion.efficiency=1.5 is out of range"),
     (lambda c: lifetime(c, "2027-01-01", solar_activity={"f107": 900.0, "f107a": 140.0, "ap": 4.0}),
      r"solar_activity\['f107'\]=900.0 is out of range; allowed: \[50, 400\] sfu"),

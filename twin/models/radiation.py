@@ -262,7 +262,8 @@ def dose_rad_per_year(altitude_km, inclination_deg, shield_mm, solar="min"):
        \times 1.602\times10^{-8}\ \frac{rad\ g}{MeV}
 
     with t = 0.2699 g/cm^2 per mm, eta = 1 for protons (straight-ahead) and sqrt(1 - t/R) for
-    electrons (:func:`electron_transmission`), E' the exit energy.  Returns (protons, electrons) as a dict with the total.
+    electrons (:func:`electron_transmission`), E' the exit energy.  Returns a dict of the
+    ``protons`` and ``electrons`` parts and their ``total``.
 
     Parameters
     ----------
