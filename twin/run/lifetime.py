@@ -159,26 +159,13 @@ def _belt(fn, w_max, *args):
 
 
 def degraded_design(design, radiation_factor, years_in_orbit, propulsion_w, gpus):
-    """The design as it is after ``years_in_orbit``: array radiation factor and age, thruster
-    power on the bus and the GPUs still working.
-
-    Uses ``SolarArray.radiation_factor`` and ``Bus.propulsion_w`` where the design has them;
-    otherwise folds them into the equivalent ``SolarArray.efficiency`` (the degradation
-    factors multiply it) and ``Bus.housekeeping_w`` (the thruster draws like housekeeping).
-    """
-    solar = {"years_in_orbit": float(years_in_orbit)}
-    bus = {}
-    sfields = {f.name for f in dataclasses.fields(design.solar)}
-    bfields = {f.name for f in dataclasses.fields(design.bus)}
-    if "radiation_factor" in sfields:
-        solar["radiation_factor"] = float(radiation_factor)
-    else:
-        solar["efficiency"] = design.solar.efficiency * float(radiation_factor)
-    if "propulsion_w" in bfields:
-        bus["propulsion_w"] = float(propulsion_w)
-    else:
-        bus["housekeeping_w"] = design.bus.housekeeping_w + float(propulsion_w)
-    return design.replace(solar=solar, bus=bus, compute={"gpus": int(gpus)})
+    """The design as it is after ``years_in_orbit``: ``SolarArray.radiation_factor`` and
+    ``years_in_orbit`` (the non-radiation ``degradation_per_year``), ``Bus.propulsion_w``
+    (the thruster's average power on the bus) and ``ComputePayload.gpus`` = GPUs working."""
+    return design.replace(solar={"radiation_factor": float(radiation_factor),
+                                 "years_in_orbit": float(years_in_orbit)},
+                          bus={"propulsion_w": float(propulsion_w)},
+                          compute={"gpus": int(gpus)})
 
 
 def _check_count(name, value, lo, hi):
@@ -341,7 +328,7 @@ def _check_years(years):
 
 
 def lifetime(constellation, start, years=5, solar_activity="moderate", *, design=None,
-             samples_per_year=12, step="60 s", policy="greedy", workers=None,
+             samples_per_year=12, step="60 s", policy="reserve", workers=None,
              settings=None, propagator="sgp4", progress=False) -> LifetimeResult:
     """Fly a constellation through its life: decay or station keeping, dose, array
     degradation, GPU attrition and upsets, with the degraded satellites simulated on sampled
