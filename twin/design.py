@@ -691,11 +691,11 @@ class Propulsion(_Part):
     def __post_init__(self):
         _flag(self, "enabled")
         _number(self, "isp_s", 50.0, 10000.0, unit="s")
-        _number(self, "thrust_power_w", 0.0, lo_open=True, unit="W")
+        _number(self, "thrust_power_w", 0.0, 1.0e6, lo_open=True, unit="W")
         _number(self, "efficiency", 0.0, 1.0, lo_open=True)
-        _number(self, "propellant_kg", 0.0, unit="kg")
+        _number(self, "propellant_kg", 0.0, 1.0e6, unit="kg")
         _number(self, "tank_mass_fraction", 0.0, 2.0, unit="kg/kg")
-        _number(self, "thruster_mass_kg", 0.0, unit="kg")
+        _number(self, "thruster_mass_kg", 0.0, 1.0e5, unit="kg")
 
     @property
     def tank_kg(self) -> float:
