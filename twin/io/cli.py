@@ -357,22 +357,20 @@ def _cmd_lifetime(args):
     from twin.io.lifetime_io import LIFETIME_FILES, write_lifetime  # lazy: matplotlib
 
     scenario = Scenario.from_toml(args.scenario)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: exists and is not a directory")
-    if not out.parent.is_dir():
-        raise ValueError(f"--out {out}: parent directory {out.parent} does not exist")
-    _check_new([out / f for f in LIFETIME_FILES.values()], args.force)
     options = {"workers": args.workers}
     if args.years is not None:
         options["years"] = args.years
     if args.solar_activity is not None:
         options["solar_activity"] = args.solar_activity
-    result = scenario.run_lifetime(**options)
-    out.mkdir(exist_ok=True)
-    paths = write_lifetime(result, out, overwrite=args.force)
+    # the whole set is written into a temporary sibling of --out and swapped in at the end
+    # (twin.io.atomic.OutputSet), as for twin run
+    with OutputSet(args.out, known=set(LIFETIME_FILES.values()), force=args.force) as oset:
+        result = scenario.run_lifetime(**options)
+        write_lifetime(result, oset.tmp)
+        oset.commit()
+    out = Path(args.out)
     print(result.per_year().to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
-    print(f"wrote {', '.join(str(p) for p in paths)}")
+    print(terminal_safe(f"wrote {', '.join(str(out / n) for n in LIFETIME_FILES.values())}"))
     return 0
 
 
