@@ -112,7 +112,8 @@ def __getattr__(name):
 __all__ = [
     "Constellation", "Shell", "SatelliteDesign", "SolarArray", "Battery", "Radiator",
     "ComputePayload", "Bus", "Propulsion", "geometry", "simulate", "SimulationResult",
-    "eclipse_events", "eclipse_season", "compare_altitudes", "compare", "Scenario", "PropagationError",
+    "eclipse_events", "eclipse_season", "compare_altitudes", "compare", "Scenario",
+    "PropagationError",
     "PropagationWarning", "claims", "economics", "ground", "radiator_sizing", "realism_table",
     "__version__",
     "links", "contacts", "contact_summary", "formation_report", "network_metrics",
