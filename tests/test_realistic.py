@@ -258,3 +258,15 @@ def test_values_that_would_overflow_the_physics_are_refused(build, needle):
 def test_huge_normal_components_are_normalised_without_overflow():
     n = SolarArray(pointing="body-fixed", normal_rsw=(1e308, 1e308, 1e308)).normal_rsw
     assert np.allclose(n, 3 ** -0.5) and np.all(np.isfinite(n))
+
+
+def test_compare_sizing_uses_the_realistic_loads_and_radiator():
+    from twin.studies.compare import full_heat_w, full_load_w, radiator_needed_m2
+    d = SatelliteDesign()
+    assert full_heat_w(d) == pytest.approx(d.housekeeping_total_w + 115_200.0 / 0.97)
+    assert full_load_w(d) == pytest.approx(full_heat_w(d) + 0.007 * (full_heat_w(d) / 300) ** 2)
+    emitted = d.radiating_w_per_k4 / d.radiator.area_m2 * d.radiator_root_limit_k ** 4
+    assert radiator_needed_m2(d, 100.0) == pytest.approx(full_heat_w(d) / (emitted - 100.0))
+    # with the hot-case environment it is radiator_sizing's answer
+    r = radiator_sizing(d)
+    assert radiator_needed_m2(d, r["absorbed_w_m2"]) == pytest.approx(r["area_needed_m2"])

@@ -13,7 +13,7 @@ from ephemeris.geometry import shadow_sunlit_fraction
 from ephemeris.orbits import check_altitude_km
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
-from twin.models.thermal import STEFAN_BOLTZMANN_W_M2_K4
+from twin.models import satellite
 from twin.run.lifetime import lifetime as run_lifetime
 from twin.run.simulate import simulate
 from twin.run.summary import longest_shadow_s, sustained_per_sat
@@ -36,10 +36,19 @@ DEFAULT_DURATION = "365 days"
 DEFAULT_STEP = "120 s"
 
 
-def full_load_w(design) -> float:
-    """Bus load with every GPU at rated power: housekeeping + N (GPU + host) [W]."""
+def full_heat_w(design) -> float:
+    """Heat into the cooling loop with every GPU at rated power: housekeeping + N (GPU + host)
+    / DC-DC efficiency [W] (the harness loss is not the loop's)."""
     c = design.compute
-    return design.housekeeping_total_w + c.gpus * (c.gpu_power_w + c.host_power_w_per_gpu)
+    return design.housekeeping_total_w + c.full_power_w / design.bus.payload_dcdc_efficiency
+
+
+def full_load_w(design) -> float:
+    """Bus power drawn with every GPU at rated power: :func:`full_heat_w` delivered through
+    the harness, P + (R/V^2) P^2 (:func:`twin.models.satellite.bus_draw_w`) [W]."""
+    b = design.bus
+    return float(satellite.bus_draw_w(full_heat_w(design),
+                                      b.harness_resistance_ohm / b.bus_voltage_v ** 2))
 
 
 def battery_needed_wh(design, eclipse_s) -> np.ndarray:
@@ -56,16 +65,18 @@ def battery_needed_wh(design, eclipse_s) -> np.ndarray:
 def radiator_needed_m2(design, environment_heat_w_per_m2) -> np.ndarray:
     """Radiator area that rejects the full-load heat with the GPUs at their limit [m^2].
 
-    At the limit the radiator sits at T_r = T_gpu,max - R_th P_gpu; per m^2 it emits
-    sides * eps * sigma * T_r^4 and absorbs ``environment_heat_w_per_m2`` (the hottest step
-    of the run), so A = P_full / (sides eps sigma T_r^4 - q_env).  Infinite when the
-    environment alone exceeds what the radiator can emit at that temperature.
+    At the limit the radiator root sits at T_r = T_gpu,max - R_th P_gpu - dT_loop
+    (:attr:`twin.SatelliteDesign.radiator_root_limit_k`); per m^2 it emits
+    eta_fin sides eps sigma T_r^4 and absorbs ``environment_heat_w_per_m2`` (the hottest step
+    of the run: orbit-average Earth IR and albedo; the hot-case sizing with short-period
+    extremes is :func:`twin.radiator_sizing`), so A = Q_full / (eta sides eps sigma T_r^4 -
+    q_env) with Q_full = :func:`full_heat_w`.  Infinite when the environment alone exceeds
+    what the radiator can emit at that temperature.
     """
-    c, r = design.compute, design.radiator
-    t_r = c.max_gpu_temp_k - c.thermal_resistance_k_per_w * c.gpu_power_w
-    net = r.sides * r.emissivity * STEFAN_BOLTZMANN_W_M2_K4 * t_r**4 \
+    k_per_m2 = design.radiating_w_per_k4 / design.radiator.area_m2
+    net = k_per_m2 * design.radiator_root_limit_k ** 4 \
         - np.asarray(environment_heat_w_per_m2, float)
-    return np.where(net > 0, full_load_w(design) / np.where(net > 0, net, 1.0), np.inf)
+    return np.where(net > 0, full_heat_w(design) / np.where(net > 0, net, 1.0), np.inf)
 
 
 #: Up to this many satellites the worst eclipse uses boundaries refined by root finding.
