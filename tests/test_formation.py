@@ -65,13 +65,24 @@ def test_formation_that_cannot_be_built_is_refused():
 
 
 def test_station_keeping_models():
-    rho = fm.exponential_density_kg_m3(650.0)
-    assert rho == pytest.approx(1.454e-13 * np.exp(-50 / 71.835))
+    rho = 5e-14
     dv = fm.differential_drag_dv_m_s_per_year(rho, 7500.0, 2.2, 0.002)
     assert dv == pytest.approx(0.5 * rho * 7500.0**2 * 2.2 * 0.002 * 365.25 * 86400)
     # equal (a, e, i): no differential J2; e = 0.01 gives a measurable drift
     trim, node, drift = fm.differential_j2_dv(7028.0, 97.9, np.array([0.0, 0.01]))
     assert trim[0] == 0.0 and node[0] == 0.0
     assert drift[1] != 0.0 and node[1] > 0.0
-    with pytest.raises(ValueError, match="altitude_km"):
-        fm.exponential_density_kg_m3(300.0)
+
+
+def test_formation_drag_uses_the_nrlmsis_density_along_the_track():
+    from twin.models.atmosphere import density_kg_m3
+    c = twin.Constellation.cluster(n=9, radius_km=0.5)
+    low = twin.formation_report(c, "2027-06-21", "3 h", "60 s", solar_activity="low").summary
+    high = twin.formation_report(c, "2027-06-21", "3 h", "60 s", solar_activity="high").summary
+    assert 5 * low["density_kg_m3"] < high["density_kg_m3"]
+    geo = twin.geometry(c, "2027-06-21", "3 h", "60 s").isel(sat=0)
+    direct = density_kg_m3(geo["time"].values, geo["lon_deg"].values, geo["lat_deg"].values,
+                           geo["alt_km"].values, 65.0, 65.0, 0.0).mean()
+    assert low["density_kg_m3"] == pytest.approx(direct, rel=1e-9)
+    assert high["dv_drag_m_s_per_year"] / low["dv_drag_m_s_per_year"] == pytest.approx(
+        high["density_kg_m3"] / low["density_kg_m3"], rel=1e-9)

@@ -20,13 +20,13 @@ Two effects pull a formation apart secularly (D'Amico 2010, ch. 2 and 4):
   ``delta(C_D A / m)`` feel a differential acceleration ``0.5 rho v^2 delta(C_D A / m)``, which
   must be cancelled each year by ``dv = 0.5 rho v^2 delta(C_D A/m) * 1 year``.
 
-The density is the exponential atmosphere of Vallado (2013, Table 8-4; CIRA-72 mean values),
-for a first estimate; solar maximum raises it several-fold at 650 km.
+The density comes from NRLMSIS 2.1 along the track (:mod:`twin.models.atmosphere`, as in the
+lifetime run; :func:`twin.run.formation.formation_report`) at a chosen solar activity.
 
 References
 ----------
 * Vallado, D. A. (2013), *Fundamentals of Astrodynamics and Applications*, 4th ed.: eq. 9-41
-  (J2 secular rates), Table 8-4 (exponential atmosphere).
+  (J2 secular rates).
 * D'Amico, S. (2010), *Autonomous formation flying in low Earth orbit*, PhD thesis, TU Delft.
 """
 from __future__ import annotations
@@ -38,33 +38,9 @@ import numpy as np
 from ephemeris.fastmath import model
 from ephemeris.orbits import J2_WGS72, MU_WGS72_KM3_S2, RE_WGS72_KM
 
-#: Vallado (2013) Table 8-4 rows from 450 to 1000 km: base altitude [km], base density
-#: [kg/m^3], scale height [km].
-EXPONENTIAL_ATMOSPHERE = np.array([
-    [450.0, 1.585e-12, 60.828],
-    [500.0, 6.967e-13, 63.822],
-    [600.0, 1.454e-13, 71.835],
-    [700.0, 3.614e-14, 88.667],
-    [800.0, 1.170e-14, 124.64],
-    [900.0, 5.245e-15, 181.05],
-    [1000.0, 3.019e-15, 268.00],
-])
 SECONDS_PER_YEAR = 365.25 * 86400.0
 
 
-def exponential_density_kg_m3(altitude_km):
-    """Atmospheric density [kg/m^3] at ``altitude_km`` (450-1100 km): rho0 exp(-(h - h0)/H)
-    with the Table 8-4 row below h (Vallado 2013)."""
-    h = np.asarray(altitude_km, float)
-    if np.any((h < 450.0) | (h > 1100.0)):
-        raise ValueError(f"altitude_km={altitude_km!r} is out of range of the exponential "
-                         "atmosphere table; allowed [450, 1100] km")
-    row = np.clip(np.searchsorted(EXPONENTIAL_ATMOSPHERE[:, 0], h, side="right") - 1, 0, None)
-    h0, rho0, scale = EXPONENTIAL_ATMOSPHERE[row].T
-    return rho0 * np.exp(-(h - h0) / scale)
-
-
-@model
 def j2_secular_rates(semi_major_axis_km, eccentricity, inclination_rad):
     """(Omega_dot, omega_dot, M_dot) [rad/s] of J2 (Vallado 2013, eq. 9-41; WGS72 constants)."""
     a = semi_major_axis_km

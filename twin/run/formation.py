@@ -21,7 +21,10 @@ from ephemeris.timegrid import make_time_grid
 from ephemeris.validation import check_number
 from twin.constellation import Constellation
 from twin.models import formation as fm
+from twin.models.atmosphere import density_kg_m3
+from twin.run.lifetime import solar_activity_at
 from twin.run.links import states
+from twin.run.simulate import geometry
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,20 @@ def along_track_drift_m_per_day(seconds, along_m, period_s):
     return coef[1]
 
 
+def _track_density(constellation, grid, solar_activity):
+    """Mean NRLMSIS 2.1 density [kg/m^3] along the first satellite's track over the grid."""
+    geo = geometry(constellation, grid.start, f"{grid.duration_s} s", f"{grid.step_s} s",
+                   workers=1).isel(sat=0)
+    times = geo["time"].values
+    act = solar_activity_at(solar_activity, times)
+    return float(np.mean(density_kg_m3(times, geo["lon_deg"].values, geo["lat_deg"].values,
+                                       geo["alt_km"].values, act["f107"].to_numpy(),
+                                       act["f107a"].to_numpy(), act["ap"].to_numpy())))
+
+
 def formation_report(constellation, start, duration="1 day", step="30 s",
                      safety_distance_m=50.0, drag_coefficient=2.2, area_to_mass_m2_kg=0.02,
-                     ballistic_spread=0.1) -> FormationReport:
+                     ballistic_spread=0.1, solar_activity="moderate") -> FormationReport:
     """Fly ``constellation`` with SGP4 and report how well it holds together.
 
     ``safety_distance_m``: no two satellites should come closer (``safe`` in the summary).
@@ -57,7 +71,10 @@ def formation_report(constellation, start, duration="1 day", step="30 s",
     ``drag_coefficient`` x ``area_to_mass_m2_kg``; defaults C_D = 2.2 (Vallado 2013, sec. 8.6.2,
     flat plates in free molecular flow), A/m = 0.02 m^2/kg and a 10 % spread (assumptions: a
     ~100 m^2 array on a ~5 t satellite flying edge-on half the time; attitudes and masses that
-    differ by 10 %).
+    differ by 10 %).  The density is NRLMSIS 2.1 (:func:`twin.models.atmosphere.density_kg_m3`,
+    the lifetime run's model) averaged along the first satellite's track over the run, at
+    ``solar_activity`` ("low", "moderate", "high", a dict or a series: see
+    :func:`twin.lifetime`).
 
     Summary keys: ``min_neighbour_m``, ``max_neighbour_m`` (largest nearest-neighbour
     distance), ``max_radius_km``, ``radius_start_km``, ``radius_end_km`` (largest radius in
@@ -105,7 +122,7 @@ def formation_report(constellation, start, duration="1 day", step="30 s",
     trim, node, _ = fm.differential_j2_dv(a, inc, el["eccentricity"].to_numpy(float),
                                           float(el["eccentricity"].iloc[0]))
     speed = math.sqrt(MU_WGS72_KM3_S2 / a) * 1e3
-    rho = float(fm.exponential_density_kg_m3(a - RE_WGS72_KM))
+    rho = _track_density(constellation, grid, solar_activity)
     dv_drag = float(fm.differential_drag_dv_m_s_per_year(rho, speed, cd, spread * am))
     names = el["name"].to_numpy()
     per_sat = pd.DataFrame({"name": names, "drift_m_per_day": drift,
