@@ -3,6 +3,7 @@ the value and the allowed range."""
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import numpy as np
 
@@ -108,3 +109,55 @@ def field_choice(obj, name, allowed):
         raise ValueError(f"{label}={value!r} is not supported; allowed: "
                          f"{', '.join(repr(a) for a in allowed)}")
     return value
+
+
+def field_count(obj, name, lo=0, hi=None):
+    """Check that dataclass field ``obj.name`` is a whole number in [lo, hi] (a float that is
+    a whole number is accepted); store it as int."""
+    value = getattr(obj, name)
+    label = f"{type(obj).__name__}.{name}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, (float, np.floating)) and math.isfinite(value) \
+                and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{label} must be a whole number, got {value!r} "
+                            f"({type(value).__name__})")
+    if value < lo or (hi is not None and value > hi):
+        rng = f">= {lo}" if hi is None else f"[{lo}, {hi}]"
+        raise ValueError(f"{label}={value!r} is out of range; allowed: {rng}")
+    object.__setattr__(obj, name, int(value))
+    return int(value)
+
+
+def field_flag(obj, name):
+    """Check that dataclass field ``obj.name`` is True or False."""
+    value = getattr(obj, name)
+    if not isinstance(value, bool):
+        raise TypeError(f"{type(obj).__name__}.{name} must be True or False, got {value!r} "
+                        f"({type(value).__name__})")
+    return value
+
+
+class TableMixin:
+    """Mixin: plain-dict round trip of a frozen dataclass read from a TOML table (a design
+    part, a terminal, ...): unknown keys are refused naming the table and the valid keys."""
+
+    def to_dict(self) -> dict:
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
+
+    @classmethod
+    def from_dict(cls, d, table=None):
+        table = table or cls.__name__
+        if not isinstance(d, dict):
+            raise TypeError(f"[{table}] must be a table (dict), got {type(d).__name__}")
+        valid = [f.name for f in fields(cls)]
+        for key in d:
+            if key not in valid:
+                raise ValueError(f"unknown key {key!r} in table [{table}]; valid keys: "
+                                 f"{', '.join(valid)}")
+        return cls(**d)

@@ -17,71 +17,19 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from ephemeris.validation import field_choice, field_number
+from ephemeris.validation import (
+    NUMBER_TYPES,
+    TableMixin,
+    field_choice,
+    field_count,
+    field_flag,
+    field_number,
+)
 from twin.models import thermal
 from twin.models.power import POINTING_MODES
 from twin.models.thermal import RADIATOR_ORIENTATIONS, ZERO_C_K
 
-_NUMBER_TYPES = (int, float, np.integer, np.floating)
-
-
-# --- validation helpers ------------------------------------------------------------------------
-_number = field_number
-
-
-def _count(obj, name, lo=0, hi=None):
-    value = getattr(obj, name)
-    label = f"{type(obj).__name__}.{name}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, (float, np.floating)) and math.isfinite(value) \
-                and float(value).is_integer():
-            value = int(value)
-        else:
-            raise TypeError(f"{label} must be a whole number, got {value!r} "
-                            f"({type(value).__name__})")
-    if value < lo or (hi is not None and value > hi):
-        rng = f">= {lo}" if hi is None else f"[{lo}, {hi}]"
-        raise ValueError(f"{label}={value!r} is out of range; allowed: {rng}")
-    object.__setattr__(obj, name, int(value))
-    return int(value)
-
-
-def _flag(obj, name):
-    value = getattr(obj, name)
-    if not isinstance(value, bool):
-        raise TypeError(f"{type(obj).__name__}.{name} must be True or False, got {value!r} "
-                        f"({type(value).__name__})")
-    return value
-
-
-_choice = field_choice
-
-
-class TableMixin:
-    """Mixin: plain-dict round trip of a frozen dataclass read from a TOML table (one design
-    part, a terminal, ...): unknown keys are refused naming the table and the valid keys."""
-
-    def to_dict(self) -> dict:
-        out = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = list(v) if isinstance(v, tuple) else v
-        return out
-
-    @classmethod
-    def from_dict(cls, d, table=None):
-        table = table or cls.__name__
-        if not isinstance(d, dict):
-            raise TypeError(f"[{table}] must be a table (dict), got {type(d).__name__}")
-        valid = [f.name for f in fields(cls)]
-        for key in d:
-            if key not in valid:
-                raise ValueError(f"unknown key {key!r} in table [{table}]; valid keys: "
-                                 f"{', '.join(valid)}")
-        return cls(**d)
-
-
-_Part = TableMixin
+_number, _choice, _count, _flag = field_number, field_choice, field_count, field_flag
 
 
 # --- parts -------------------------------------------------------------------------------------
@@ -89,7 +37,7 @@ _Part = TableMixin
 THROUGHPUT_CURVES = ("dvfs", "linear")
 
 @dataclass(frozen=True)
-class SolarArray(_Part):
+class SolarArray(TableMixin):
     """Solar array (triple-junction cells on a blanket).
 
     Attributes
@@ -202,7 +150,7 @@ class SolarArray(_Part):
             raise TypeError(f"SolarArray.normal_rsw must be a sequence of 3 numbers, got {n!r}")
         comps = []
         for i, c in enumerate(n):
-            if isinstance(c, (bool, np.bool_)) or not isinstance(c, _NUMBER_TYPES):
+            if isinstance(c, (bool, np.bool_)) or not isinstance(c, NUMBER_TYPES):
                 raise TypeError(f"SolarArray.normal_rsw[{i}] must be a number, got {c!r} "
                                 f"({type(c).__name__})")
             if not math.isfinite(float(c)):
@@ -261,7 +209,7 @@ ARRAY_DRIVES = {"sun-tracking": (120.0, 160.0), "single-axis": (60.0, 90.0),
 
 
 @dataclass(frozen=True)
-class Battery(_Part):
+class Battery(TableMixin):
     """Li-ion battery.
 
     Attributes
@@ -310,7 +258,7 @@ class Battery(_Part):
 
 
 @dataclass(frozen=True)
-class Radiator(_Part):
+class Radiator(TableMixin):
     """Deployable radiator panel on the payload's pumped cooling loop.
 
     Attributes
@@ -430,7 +378,7 @@ class Radiator(_Part):
 
 
 @dataclass(frozen=True)
-class ComputePayload(_Part):
+class ComputePayload(TableMixin):
     """GPU payload: GB300-class GPUs with their hosts on a liquid cooling loop.
 
     Attributes
@@ -526,7 +474,7 @@ class ComputePayload(_Part):
 
 
 @dataclass(frozen=True)
-class Bus(_Part):
+class Bus(TableMixin):
     """Spacecraft bus: housekeeping loads, power regulation and distribution, and the lumped
     thermal mass.
 
@@ -654,7 +602,7 @@ HOUSEKEEPING_ITEMS = ("adcs_w", "avionics_w", "pumps_w", "laser_terminals_w",
 
 
 @dataclass(frozen=True)
-class Propulsion(_Part):
+class Propulsion(TableMixin):
     """Electric propulsion for station keeping (:mod:`twin.models.propulsion`).
 
     Attributes

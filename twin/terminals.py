@@ -11,16 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ephemeris.validation import field_number
-from twin.design import TableMixin
+from ephemeris.validation import TableMixin, field_count, field_number
 from twin.models.contacts import rf_rate_gbps
-
-
-def _whole(obj, name, lo, hi):
-    v = getattr(obj, name)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise ValueError(f"{type(obj).__name__}.{name}={v!r} is out of range; allowed: whole "
-                         f"numbers in [{lo}, {hi}]")
 
 
 @dataclass(frozen=True)
@@ -73,12 +65,12 @@ class OpticalTerminal(TableMixin):
         field_number(self, "wavelength_nm", 200.0, 20000.0, unit="nm")
         field_number(self, "jitter_urad", 0.0, 1000.0, unit="urad")
         field_number(self, "photons_per_bit", 1.0, 1e6, unit="photons/bit")
-        _whole(self, "channels", 1, 1000)
+        field_count(self, "channels", 1, 1000)
         field_number(self, "channel_rate_gbps", 0.0, 10000.0, lo_open=True, unit="Gbit/s")
         field_number(self, "optics_efficiency", 0.0, 1.0, lo_open=True)
         field_number(self, "power_w", 0.0, 10000.0, unit="W")
         field_number(self, "mass_kg", 0.0, 1000.0, unit="kg")
-        _whole(self, "terminals", 1, 64)
+        field_count(self, "terminals", 1, 64)
         field_number(self, "grazing_height_km", 0.0, 1000.0, unit="km")
 
     @property
