@@ -28,15 +28,14 @@ from ephemeris.validation import field_number
 from twin import ground
 from twin.constellation import Constellation
 from twin.design import SatelliteDesign
-from twin.models import satellite
 from twin.models.constants import EARTH_ALBEDO_HOT, EARTH_IR_HOT_W_M2, ZERO_C_K
 from twin.models.power import irradiance_w_m2
 from twin.models.thermal import radiating_conductance_w_per_k4
 from twin.run.simulate import StepWarning, geometry
-from twin.run.stepper import environment_params
 from twin.studies import economics
 from twin.studies.compare import compare_altitudes
 from twin.studies.seasons import _check_year
+from twin.studies.sizing import radiator_environment_w_m2
 
 CLAIM_COLUMNS = ["id", "claim", "source", "stated", "twin", "unit", "verdict", "margin",
                  "assumptions"]
@@ -298,9 +297,6 @@ def radiator_absorbed_w_m2(inputs, windows, albedo=None, earth_ir_w_m2=None) -> 
     one-satellite geometry run, with the array sun-tracking as in
     :func:`twin.studies.sizing.radiator_sizing`; the model's orbit-average albedo and Earth
     IR unless given."""
-    prm = environment_params(inputs.design)
-    if albedo is not None:
-        prm = prm._replace(albedo=float(albedo), earth_ir_w_m2=float(earth_ir_w_m2))
     c = Constellation.sun_synchronous(inputs.altitude_km, inputs.ltan, name="radiator")
     out = []
     for start, days in windows:
@@ -308,9 +304,10 @@ def radiator_absorbed_w_m2(inputs, windows, albedo=None, earth_ir_w_m2=None) -> 
         ok = ds["valid"].values[0]
         sun_r = ds["sun_rsw"].values[0, ok, 0]
         solar = irradiance_w_m2(1.0, ds["sun_distance_au"].values[ok])
-        _, _, q = satellite.environment(ds["sunlit_fraction"].values[0, ok], solar, sun_r, 1.0,
-                                        sun_r, 1.0, ds["alt_km"].values[0, ok], prm)
-        out.append(np.asarray(q) / inputs.design.radiator.area_m2)
+        q, _ = radiator_environment_w_m2(inputs.design, sun_r,
+                                         ds["sunlit_fraction"].values[0, ok], solar,
+                                         ds["alt_km"].values[0, ok], albedo, earth_ir_w_m2)
+        out.append(q)
     return np.concatenate(out)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from twin.design import SatelliteDesign
-from twin.models import power, satellite
+from twin.models import power, satellite, thermal
 from twin.models.constants import (
     EARTH_ALBEDO_COLD,
     EARTH_ALBEDO_HOT,
@@ -30,16 +30,19 @@ from twin.run.stepper import environment_params
 PERIHELION_AU = 0.98329
 
 
-def _environment_per_m2(design, altitude_km, sun_r, sunlit, albedo, earth_ir_w_m2,
-                        sun_distance_au):
-    """Radiator environment heat per m^2 of panel (environment + array back) and the array
-    temperature, for a sun-tracking array at these Sun elevations [W/m^2, degC]."""
-    prm = environment_params(design)._replace(albedo=albedo, earth_ir_w_m2=earth_ir_w_m2)
+def radiator_environment_w_m2(design, sun_r, sunlit_fraction, solar_w_m2, alt_km,
+                             albedo=None, earth_ir_w_m2=None):
+    """Heat absorbed per m^2 of the design's radiator panel (albedo, Earth IR and the back of
+    the array) and the array temperature, for a sun-tracking array [W/m^2, degC]:
+    :func:`twin.models.satellite.environment`, the simulation's own function, with the
+    model's orbit-average albedo and Earth IR unless given."""
+    prm = environment_params(design)
+    if albedo is not None:
+        prm = prm._replace(albedo=float(albedo), earth_ir_w_m2=float(earth_ir_w_m2))
     s_r = np.asarray(sun_r, float)
     _, cell_c, q_env = satellite.environment(
-        sunlit + 0.0 * s_r, power.irradiance_w_m2(1.0, sun_distance_au), s_r, 1.0, s_r, 1.0,
-        float(altitude_km) + 0.0 * s_r, prm)
-    return q_env / design.radiator.area_m2, cell_c
+        sunlit_fraction + 0.0 * s_r, solar_w_m2, s_r, 1.0, s_r, 1.0, alt_km + 0.0 * s_r, prm)
+    return np.asarray(q_env) / design.radiator.area_m2, cell_c
 
 
 def radiator_sizing(design: SatelliteDesign = None, altitude_km: float = 650.0) -> pd.Series:
@@ -82,11 +85,12 @@ def radiator_sizing(design: SatelliteDesign = None, altitude_km: float = 650.0) 
     k_per_m2 = d.radiating_w_per_k4 / rad.area_m2
     emitted = k_per_m2 * t_root ** 4
     s_r = np.linspace(-1.0, 1.0, 2001)
-    hot, cell_c = _environment_per_m2(d, altitude_km, s_r, 1.0, EARTH_ALBEDO_HOT,
-                                      EARTH_IR_HOT_W_M2, PERIHELION_AU)
+    hot, cell_c = radiator_environment_w_m2(d, s_r, 1.0, power.irradiance_w_m2(1.0, PERIHELION_AU),
+                                            float(altitude_km), EARTH_ALBEDO_HOT,
+                                            EARTH_IR_HOT_W_M2)
     i = int(np.argmax(hot))
-    back = float(satellite.thermal.array_back_heat_w(1.0, rad.array_view_factor, rad.emissivity,
-                                                     d.solar.emissivity_back, cell_c[i]))
+    back = float(thermal.array_back_heat_w(1.0, rad.array_view_factor, rad.emissivity,
+                                           d.solar.emissivity_back, cell_c[i]))
     heat_w = d.housekeeping_total_w + d.compute.full_power_w / bus.payload_dcdc_efficiency
     net = emitted - hot[i]
     if net <= 0:
@@ -94,8 +98,10 @@ def radiator_sizing(design: SatelliteDesign = None, altitude_km: float = 650.0) 
                          f"{altitude_km:g} km (emits {emitted:.0f} W/m^2, absorbs "
                          f"{hot[i]:.0f} W/m^2): raise the allowed temperatures")
     eclipse_r = np.linspace(-1.0, 0.0, 1001)
-    cold, _ = _environment_per_m2(d, altitude_km, eclipse_r, 0.0, EARTH_ALBEDO_COLD,
-                                  EARTH_IR_COLD_W_M2, 1.0 / PERIHELION_AU)
+    cold, _ = radiator_environment_w_m2(d, eclipse_r, 0.0,
+                                        power.irradiance_w_m2(1.0, 1.0 / PERIHELION_AU),
+                                        float(altitude_km), EARTH_ALBEDO_COLD,
+                                        EARTH_IR_COLD_W_M2)
     t_set = bus.heater_setpoint_c + ZERO_C_K
     heater = max(rad.min_flow_fraction * (k_per_m2 * t_set ** 4 - cold.min()) * rad.area_m2
                  - d.housekeeping_total_w, 0.0)
