@@ -68,6 +68,8 @@ def expected_working_gpus(active, spares, survival):
     """
     n = int(active) + int(spares)
     p = np.clip(np.asarray(survival, float), 0.0, 1.0)
+    # scipy's binomial pmf overflows on denormal probabilities; below 1e-12 a GPU is gone
+    p = np.where(p < 1e-12, 0.0, p)
     k = np.arange(n + 1)
     pmf = stats.binom.pmf(k[:, None], n, np.atleast_1d(p)[None, :])
     out = (np.minimum(k, int(active))[:, None] * pmf).sum(axis=0)

@@ -11,6 +11,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
+import numpy_financial as npf
 import pandas as pd
 
 from ephemeris.validation import field_number
@@ -81,6 +82,18 @@ class CostModel:
       * ``facility_usd_per_w`` = 11: *assumption*: hyperscale data-center construction,
         ~10-12 M$ per MW of IT load.
       * ``electricity_usd_per_kwh`` = 0.08: US industrial average, 2023 (EIA; parameters.md).
+      * ``ground_ops_usd_per_gpu_year`` = 3,000: *assumption*: staff, maintenance, insurance
+        and property tax at ~4 %/yr of the facility capital (11 $/W x 1.8 kW = 19,800 $:
+        ~800 $), plus replacing failed GPUs, which the ground repairs and orbit cannot
+        (0.045 hard failures per GPU-year, :data:`twin.models.attrition.RANDOM_FAILURE_PER_GPU_YEAR`,
+        x 50,000 $ = 2,250 $).
+    Orbit operations and money
+      * ``orbit_ops_usd_per_sat_year`` = 100,000: *assumption*: ground segment, network
+        operations, spectrum and insurance of a mega-constellation spread over thousands of
+        satellites (no public per-satellite figure; ~1 %/yr of the default satellite's cost).
+      * ``discount_rate`` = 0.08: cost of capital, applied to both sides (weighted average cost
+        of capital of US technology and utility infrastructure firms, 6-9 %; A. Damodaran,
+        "Cost of Capital by Sector (US)", NYU Stern, January 2025).
     """
 
     launch_usd_per_kg: float = 2700.0
@@ -92,12 +105,18 @@ class CostModel:
     lifetime_years: float = 5.0
     facility_usd_per_w: float = 11.0
     electricity_usd_per_kwh: float = 0.08
+    ground_ops_usd_per_gpu_year: float = 3000.0
+    orbit_ops_usd_per_sat_year: float = 100_000.0
+    discount_rate: float = 0.08
 
     def __post_init__(self):
         _check_positive(self, allow_zero={"launch_usd_per_kg", "array_usd_per_w",
                                           "radiator_usd_per_m2", "battery_usd_per_kwh",
                                           "bus_usd_per_kg", "facility_usd_per_w",
-                                          "electricity_usd_per_kwh"})
+                                          "electricity_usd_per_kwh", "ground_ops_usd_per_gpu_year",
+                                          "orbit_ops_usd_per_sat_year", "discount_rate"})
+        field_number(self, "discount_rate", 0.0, 1.0)
+        field_number(self, "lifetime_years", 0.0, 30.0, lo_open=True, unit="yr")
 
     def replace(self, **kw) -> "CostModel":
         return CostModel(**{**asdict(self), **kw})
@@ -217,3 +236,87 @@ def launch_sweep(design, sustained_gb300_per_sat, datacenter, cost: CostModel = 
     df = pd.DataFrame(rows)
     df["orbit_over_ground"] = df["orbit_usd_per_gb300_year"] / df["ground_usd_per_gb300_year"]
     return df
+
+
+# --- lifetime (levelised) cost ------------------------------------------------------------------
+def life_weights(lifetime_years, n_years=None):
+    """Share of each year of service that falls inside the life [1], years 1..n:
+    w_t = clip(L - (t - 1), 0, 1) (a 4.5-year life: 1, 1, 1, 1, 0.5).  Vectorised over L
+    (leading axis); ``n_years`` defaults to ceil(max L)."""
+    life = np.asarray(lifetime_years, float)
+    n = int(math.ceil(np.max(life))) if n_years is None else int(n_years)
+    t = np.arange(1, n + 1, dtype=float)
+    return np.clip(life[..., None] - (t - 1.0), 0.0, 1.0)
+
+
+def present_value(rate, flows):
+    """Present value of yearly flows at the ends of years 1..T, discounted at ``rate`` [1/yr],
+    through ``numpy_financial.npv`` (which counts its first value at t = 0, hence the leading
+    zero): PV = sum_t F_t / (1 + r)^t.  ``flows`` (..., T) with ``rate`` scalar or (...)."""
+    f = np.asarray(flows, float)
+    r = np.broadcast_to(np.asarray(rate, float), f.shape[:-1])
+    flat, rates = f.reshape(-1, f.shape[-1]), r.reshape(-1)
+    out = np.array([npf.npv(rk, np.concatenate(([0.0], fk))) for rk, fk in zip(rates, flat)])
+    return out.reshape(f.shape[:-1]) if f.ndim > 1 else float(out[0])
+
+
+def levelized_usd_per_unit(capex_usd, opex_usd_by_year, output_by_year, rate):
+    """Levelised cost [$ per unit of output]: everything spent over everything delivered, both
+    discounted to the start of life at the same rate (the LCOE construction):
+
+    LC = (C_0 + sum_t O_t / (1+r)^t) / sum_t Q_t / (1+r)^t,  t = 1..T (ends of years)
+
+    ``capex_usd`` is paid at t = 0.  Vectorised: capex (...), opex and output (..., T).
+    Infinite when nothing is delivered.
+
+    References: IEA/NEA, *Projected Costs of Generating Electricity* (2020), levelised cost
+    methodology.
+    """
+    cost = np.asarray(capex_usd, float) + present_value(rate, opex_usd_by_year)
+    out = present_value(rate, output_by_year)
+    with np.errstate(divide="ignore"):
+        return np.where(np.asarray(out) > 0, cost / np.where(np.asarray(out) > 0, out, 1.0),
+                        np.inf)
+
+
+def orbit_lifetime_usd_per_gb300_year(design, gb300_years_by_year, cost=CostModel(),
+                                      mass=MassModel()):
+    """Orbit's levelised cost per delivered GB300-eq-year [$/GB300-eq-yr].
+
+    Capital at launch (hardware with spare GPUs, propellant and its tank in the launch mass:
+    :func:`orbit_cost_usd`); operations ``orbit_ops_usd_per_sat_year`` each year; delivered
+    throughput from the lifetime run (degradation, GPU attrition, upsets, decay), year by
+    year, cut at ``cost.lifetime_years``; :func:`levelized_usd_per_unit`.
+
+    ``gb300_years_by_year``: GB300-eq-years one satellite delivers in years 1, 2, ... (at
+    least ceil(lifetime_years) of them); cost and mass fields may be arrays (one value per
+    case, a vectorised evaluation), with ``gb300_years_by_year`` (cases, years).
+    """
+    w = life_weights(cost.lifetime_years)
+    q = np.asarray(gb300_years_by_year, float)
+    if q.shape[-1] < w.shape[-1]:
+        raise ValueError(f"gb300_years_by_year covers {q.shape[-1]} years; lifetime_years="
+                         f"{np.max(cost.lifetime_years)!r} needs {w.shape[-1]}")
+    q = q[..., :w.shape[-1]] * w
+    capex = orbit_cost_usd(design, cost, mass)["total_usd"]
+    opex = np.asarray(cost.orbit_ops_usd_per_sat_year, float)[..., None] * w
+    return levelized_usd_per_unit(capex, opex, q, cost.discount_rate)
+
+
+def ground_lifetime_usd_per_gb300_year(datacenter, cost=CostModel(), pue=None):
+    """Ground's levelised cost per GB300-eq-year [$/GB300-eq-yr]: one GPU slot delivering one
+    GB300-eq-year a year (failed GPUs are replaced, in ``ground_ops_usd_per_gpu_year``).
+
+    Capital: ``gpu_usd`` + ``facility_usd_per_w`` x IT W per GPU; each year: IT W x PUE x
+    8,760 h x ``electricity_usd_per_kwh`` + ``ground_ops_usd_per_gpu_year``; the same
+    discounting and life as orbit (:func:`levelized_usd_per_unit`).  ``pue`` overrides the
+    data centre's overhead factor (facility / IT power); fields may be arrays.
+    """
+    it_w = datacenter.it_power_w_per_gpu()
+    factor = datacenter.overhead_factor() if pue is None else np.asarray(pue, float)
+    w = life_weights(cost.lifetime_years)
+    capex = np.asarray(cost.gpu_usd, float) + np.asarray(cost.facility_usd_per_w, float) * it_w
+    yearly = it_w * factor / 1000.0 * 8760.0 * np.asarray(cost.electricity_usd_per_kwh, float) \
+        + np.asarray(cost.ground_ops_usd_per_gpu_year, float)
+    return levelized_usd_per_unit(capex, np.asarray(yearly)[..., None] * w, w,
+                                  cost.discount_rate)
