@@ -8,15 +8,18 @@ u sweeping uniformly (lat = asin(sin i sin u)) over uniformly spread longitudes.
 is taken on a grid of :data:`N_U` x :data:`N_LON` points; the South Atlantic Anomaly, which
 dominates below ~1,200 km, is on it.
 
-Dose-depth method (hand-written: no maintained Python package computes SHIELDOSE-2-style
-dose-depth curves).  "Centre of a solid aluminium sphere" geometry (the SHIELDOSE-2 and
-SPENVIS reporting standard): every particle crosses the same areal density t = rho_Al d.
-Protons are slowed along the straight line by their continuous-slowing-down range (Bethe
-stopping power); electrons are slowed by the same range rule and transmitted with probability
-sqrt(1 - t/R) (:func:`electron_transmission`); the dose is the transmitted
-spectrum times the silicon stopping power at the exit energy.  Bremsstrahlung and nuclear
-secondaries are left out (SPENVIS reports bremsstrahlung below 3 % of the total in LEO for
-shields up to 10 mm).  Accuracy against SHIELDOSE-2: see docs/lifetime.md.
+Dose-depth method (hand-written, ~30 lines: SHIELDOSE-2 itself ships in SpacePy's ``irbempy``,
+a second IRBEM build beside aep8's; the twin keeps SpacePy out of its run-time dependencies and
+uses it as the reference of tests/test_dose_validation.py).  "Centre of a solid aluminium
+sphere" geometry (the SHIELDOSE-2 and SPENVIS reporting standard): every particle crosses the
+same areal density t = rho_Al d.  Protons are slowed along the straight line by their
+continuous-slowing-down range (Bethe stopping power); electrons are slowed by the same range
+rule and transmitted with probability sqrt(1 - t/R) (:func:`electron_transmission`); the dose
+is the transmitted spectrum times the silicon stopping power at the exit energy.
+Bremsstrahlung and nuclear secondaries are left out (SPENVIS reports bremsstrahlung below 3 %
+of the total in LEO for shields up to 10 mm).  Accuracy: on the same AE8/AP8 spectra, within
+0.78-1.00 of SHIELDOSE-2 at 500-2,000 km, SSO and 30 deg, 1-10 mm (docs/lifetime.md, "Dose
+against SHIELDOSE-2").
 """
 from __future__ import annotations
 
@@ -149,10 +152,11 @@ def electron_transmission(energy_mev, areal_density_g_cm2):
     .. math:: \eta = \sqrt{\max(1 - t/R(E),\,0)},\qquad E' = R^{-1}(R(E) - t)
 
     R the CSDA range.  The square-root transmission is an empirical choice of this project: it
-    stands for the electrons scattered out of the straight path; with it the electron dose
-    behind 1-8 mm agrees with SHIELDOSE-2 within a factor 1.7 (docs/lifetime.md), where the
-    straight-ahead rule (eta = 1) overestimates 5 mm by 4x and a linear eta underestimates by
-    3x.
+    stands for the electrons scattered out of the straight path.  Chosen on the 550 km SPENVIS
+    tables, it is checked independently against SHIELDOSE-2 run on the same spectra at
+    500-2,000 km, SSO and 30 deg: electron dose within 0.77-1.16 behind 1-5 mm
+    (tests/test_dose_validation.py); the straight-ahead rule (eta = 1) there is up to 5x high
+    and a linear eta up to 3x low.
     """
     e, r = _electron_range_al()
     rng = electron_range_g_cm2(energy_mev)
