@@ -37,8 +37,8 @@ COVER_GLASS_G_CM3 = 2.2
 #: with C = 0.065 and phi_x = 1e13 e/cm^2.  C is fitted to ONE datasheet point, 0.87 at 1e15
 #: 1 MeV e/cm^2 (Spectrolab XTJ Prime: 30.7 % BOL, 26.7 % EOL); phi_x = 1e13 is the knee below
 #: which 3J cells lose < 1 % (assumption consistent with the form of Messenger et al. 2001).
-#: Checked against points it was not fitted to (Spectrolab XTJ, Fetzer et al. 2010: 0.89 at
-#: 5e14 and 0.84 at 1e15) in tests/data/tj_cell_electron_degradation.csv (docs/lifetime.md).
+#: Checked against points it was not fitted to (Spectrolab XTJ, Fetzer et al., IEEE PVSC: 0.89
+#: at 5e14 and 0.84 at 1e15) in tests/data/tj_cell_electron_degradation.csv (docs/lifetime.md).
 TJ_DEGRADATION_C = 0.065
 TJ_DEGRADATION_PHI_X = 1.0e13
 #: Damage of one normally incident 10 MeV proton relative to one 1 MeV electron in GaAs-based
@@ -50,13 +50,12 @@ PROTON_WEIGHT_MAX = 3000.0
 #: Exponent n of the electron damage in the electron NIEL, damage ~ NIEL^n (n = 1.7 for GaAs
 #: cells; Messenger et al. 2001).
 ELECTRON_DAMAGE_EXPONENT = 1.7
-#: NIEL in GaAs [MeV cm^2/g] of protons (energy [MeV], NIEL), from the NRL SCREAM code
-#: (S. R. Messenger et al., "SCREAM: a new code for solar cell degradation prediction using the
-#: displacement damage dose approach", 35th IEEE PVSC (2010)), as tabulated in
-#: data/GaAs_Scream_Protons.txt of the Aerospace Corporation's ``solarpy`` (GitHub,
-#: the-aerospace-corporation/solarpy).  Above ~20 MeV the nuclear part keeps it nearly flat; the
-#: JPL GaAs handbook's measured damage coefficients agree (0.61 and 0.56 of the 10 MeV value at
-#: 50 and 100 MeV, against 0.55 and 0.49 here).
+#: NIEL in GaAs [MeV cm^2/g] of protons (energy [MeV], NIEL), of the US Naval Research
+#: Laboratory's SCREAM code (displacement-damage-dose method, S. R. Messenger, R. J. Walters et
+#: al.), as tabulated in data/GaAs_Scream_Protons.txt of the Aerospace Corporation's
+#: ``solarpy`` (GitHub, the-aerospace-corporation/solarpy, commit cfed851).  Above ~20 MeV the
+#: nuclear part keeps it nearly flat; the JPL GaAs handbook's measured damage coefficients agree
+#: (0.61 and 0.56 of the 10 MeV value at 50 and 100 MeV, against 0.55 and 0.49 here).
 PROTON_NIEL_GAAS = np.array([
     (0.5, 9.69e-2), (0.7, 7.26e-2), (1.0, 5.33e-2), (2.0, 2.89e-2), (3.0, 2.00e-2),
     (5.0, 1.27e-2), (7.0, 9.67e-3), (10.0, 7.42e-3), (20.0, 5.27e-3), (30.0, 4.61e-3),
@@ -203,8 +202,8 @@ def remaining_power_fraction(fluence_1mev_e_cm2, c=TJ_DEGRADATION_C, phi_x=TJ_DE
        solar cell degradation in space: a comparison of the NRL displacement damage dose and
        the JPL equivalent fluence approaches", Prog. Photovolt. 9, 103 (2001), eq. 1.
     .. [2] Spectrolab, XTJ Prime datasheet (2016): 30.7 % BOL, 26.7 % after 1e15 1 MeV e/cm^2
-       (the fit point); C. Fetzer et al., "Production ready 30 % efficient triple junction
-       space solar cells", 33rd IEEE PVSC (2008): XTJ 0.89 and 0.84 at 5e14 and 1e15 (checks).
+       (the fit point); C. Fetzer et al. (Spectrolab), "Production ready 30 % efficient triple
+       junction space solar cells", IEEE PVSC: XTJ 0.89 and 0.84 at 5e14 and 1e15 (checks).
     """
     phi = np.maximum(np.asarray(fluence_1mev_e_cm2, float), 0.0)
     return np.clip(1.0 - c * np.log10(1.0 + phi / phi_x), 0.0, 1.0)
