@@ -140,9 +140,51 @@ def test_stopping_powers_match_nist():
 
 
 def test_array_remaining_power_against_datasheets():
-    # XTJ Prime: 26.7 / 30.7 = 0.87 at 1e15 1 MeV e/cm^2; Azur 3G30C ~0.89
-    assert degradation.remaining_power_fraction(1e15) == pytest.approx(0.87, abs=0.02)
+    # tests/data/tj_cell_electron_degradation.csv: the XTJ Prime point is the fit (arithmetic
+    # only); the XTJ points (Fetzer et al., Spectrolab) were not used.  Tolerance 0.035 in P/P0:
+    # the spread between two generations of one manufacturer's cell at the same fluence
+    # (XTJ 0.84, XTJ Prime 0.87 at 1e15), which no single generic curve can beat.
+    ref = pd.read_csv(DATA / "tj_cell_electron_degradation.csv", comment="#")
+    ours = degradation.remaining_power_fraction(ref["fluence_cm2"].to_numpy())
+    fit = (ref["role"] == "fit").to_numpy()
+    np.testing.assert_allclose(ours[fit], ref["p_over_p0"][fit], atol=0.005)
+    np.testing.assert_allclose(ours[~fit], ref["p_over_p0"][~fit], atol=0.035)
     assert degradation.remaining_power_fraction(0.0) == 1.0
+
+
+def test_proton_damage_weights_against_jpl_handbook():
+    # JPL GaAs handbook normal-incidence Pmax RDCs relative to 10 MeV (0.61 at 50 MeV, 0.56 at
+    # 100 MeV): within 20 %, the spread between NIEL and measured damage coefficients at these
+    # energies.  The earlier (10 MeV/E)^0.9 law gave 0.24 and 0.13 and fails this.
+    ref = pd.read_csv(DATA / "gaas_proton_rdc_jpl.csv", comment="#")
+    ours = degradation.proton_damage_weight(ref["energy_mev"].to_numpy()) \
+        / degradation.proton_damage_weight(10.0)
+    np.testing.assert_allclose(ours, ref["rdc_rel_10mev"], rtol=0.20)
+    # electrons: the reference itself, zero below the displacement threshold, rising with E
+    assert degradation.electron_damage_weight(1.0) == pytest.approx(1.0)
+    assert degradation.electron_damage_weight(0.2) == 0.0
+    assert 1.0 < degradation.electron_damage_weight(2.0) < degradation.electron_damage_weight(5.0)
+
+
+def test_equivalent_fluence_is_the_jpl_omnidirectional_average():
+    f = degradation.equivalent_fluence_from_spectra
+    # no cover glass, particles that cross the cell: an isotropic fluence counts half (JPL)
+    bare = f([100.0], [1.0], [1.0], [1.0], 0.0)
+    assert bare["protons"] == pytest.approx(0.5 * degradation.proton_damage_weight(100.0))
+    assert bare["electrons"] == pytest.approx(0.5)
+    # behind 100 um: (1/2) integral over mu of w(E'(E, t/mu)), against a 20,001-point trapezoid
+    t = 100e-4 * degradation.COVER_GLASS_G_CM3
+    for e in (4.0, 8.0, 30.0):
+        mu = np.linspace(t / float(radiation.proton_range_g_cm2(e)), 1.0, 20001)[1:]
+        e_out = radiation.proton_exit_energy_mev(e, t / mu)
+        w = np.where(e_out > 0, degradation.proton_damage_weight(np.maximum(e_out, 1e-3)), 0.0)
+        exact = 0.5 * np.trapezoid(w, mu)
+        assert f([e], [1.0], [1.0], [0.0], 100.0)["protons"] == pytest.approx(exact, rel=0.03)
+    with pytest.raises(ValueError, match="cover_glass_um"):
+        f([10.0], [1.0], [1.0], [1.0], -1.0)
+
+
+def test_orbit_equivalent_fluence_trends():
     f = [degradation.equivalent_fluence_per_year(h, 97.8, 100.0)["total"] for h in (500, 1400)]
     assert f[1] > 10 * f[0]
     thick = degradation.equivalent_fluence_per_year(1400, 97.8, 500.0)["total"]
