@@ -64,7 +64,8 @@ def test_table_shape_ids_and_sources(quick):
     assert row(quick, "solar-8x/best-ground-case")["source"].count("2511.19468") == 1
     assert "Starcloud" in row(quick, "radiator-633/twin-hot-case")["source"]
     finite = np.isfinite(quick["twin"])
-    assert finite.all() or quick.loc[~finite, "verdict"].str.contains("not found").all()
+    # no number where there is none: an unfound altitude, or no break-even launch price
+    assert quick.loc[~finite, "verdict"].str.contains("not found|free launch").all()
     md = to_markdown(quick)
     assert md.count("\n|") >= len(quick) and "Sources:" in md
 
@@ -211,10 +212,26 @@ def test_break_even_near_200_per_kg_rows(quick):
     bill = dc.facility_power_w_per_gpu() * 8.76 * cost.electricity_usd_per_kwh
     assert launch / (sustained * cost.lifetime_years) == pytest.approx(bill, rel=1e-3)
     full_cost = row(quick, "breakeven-200/full-cost")
-    assert full_cost["twin"] == row(quick, "cheapest/break-even-launch")["twin"]
+    np.testing.assert_equal(full_cost["twin"], row(quick, "cheapest/break-even-launch")["twin"])
     for name in ("array_usd_per_w", "bus_usd_per_kg"):
         assert name in full_cost["assumptions"]
         assert name in row(quick, "cheapest/projected")["assumptions"]
+
+
+def test_cost_rows_come_from_decide_and_name_the_deciding_assumption(quick):
+    dec = twin.decide(quick=True)
+    today, projected = row(quick, "cheapest/today"), row(quick, "cheapest/projected")
+    assert today["twin"] == pytest.approx(dec.ratio, rel=1e-9)
+    assert projected["twin"] == pytest.approx(
+        dec.evaluate(launch_usd_per_kg=200.0)["ratio"], rel=1e-9)
+    assert f"deciding assumption: {dec.deciding_assumption()}" in today["assumptions"]
+    # with launch held at the projection, the deciding assumption is another one
+    top = dec.tornado_at(launch_usd_per_kg=200.0)["assumption"].iloc[0]
+    assert top != "launch_usd_per_kg"
+    assert f"deciding assumption: {top}" in projected["assumptions"]
+    be = row(quick, "cheapest/break-even-launch")
+    if dec.breakeven("launch_usd_per_kg") is None:
+        assert np.isnan(be["twin"]) and "together:" in be["assumptions"]
 
 
 def test_mass_model_moves_kw_per_tonne():

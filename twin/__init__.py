@@ -38,6 +38,7 @@ from twin.scenario import Scenario
 from twin.studies import economics
 from twin.studies.claims import claims
 from twin.studies.compare import compare, compare_altitudes
+from twin.studies.decide import Decision, decide
 from twin.studies.realism import realism_table
 from twin.studies.seasons import eclipse_season
 from twin.studies.sizing import radiator_sizing
@@ -119,4 +120,5 @@ __all__ = [
     "links", "contacts", "contact_summary", "formation_report", "network_metrics",
     "OpticalTerminal", "Downlink", "user_latency",
     "lifetime", "LifetimeResult", "LifetimeSettings", "LifetimeWarning",
+    "decide", "Decision",
 ]

@@ -19,6 +19,8 @@ import numpy as np
 from twin import __version__, ground
 from twin.design import SatelliteDesign
 from twin.io.atomic import OutputSet, atomic_write_text
+from twin.io.cli_decide import EXAMPLE as DECIDE_EXAMPLE
+from twin.io.cli_decide import add_decide
 from twin.io.export import per_orbit_to_csv
 from twin.run.stepper import POLICIES
 from twin.scenario import Scenario, read_toml
@@ -57,6 +59,7 @@ assumptions it rests on (costs marked as assumptions name their CostModel field)
 --quick flies the 15th of every month (yearly means) and 3 days at the eclipse season's
 peak (worst eclipse, eclipse-free altitudes, hot case); where a ratio lies within 0.5 %
 of a verdict's threshold it prints "borderline in quick mode" instead of a verdict.""",
+    "decide": DECIDE_EXAMPLE,
     "eclipse-season": """examples:
   twin eclipse-season --altitude 650 --ltan 18:00 --year 2027
   twin eclipse-season --altitude 1000 --ltan 06:00 --year 2028 --step 30 --json
@@ -588,6 +591,7 @@ def build_parser():
     _add_lifetime(sub)
     _add_eclipse_season(sub)
     _add_claims(sub)
+    add_decide(sub, _sub, _check_plot_path, load_design_file)
     _add_report(sub)
     _add_view(sub)
     _add_links(sub)

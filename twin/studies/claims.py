@@ -34,6 +34,7 @@ from twin.models.thermal import radiating_conductance_w_per_k4
 from twin.run.simulate import StepWarning, geometry
 from twin.studies import economics
 from twin.studies.compare import compare_altitudes
+from twin.studies.decide import decide
 from twin.studies.seasons import _check_year
 from twin.studies.sizing import radiator_environment_w_m2
 
@@ -93,6 +94,7 @@ class ClaimInputs:
     altitudes_km: tuple = (400, 550, 650, 800, 1000, 1200, 1400)
     site: object = None                  # twin.ground.MEMPHIS by default
     datacenter: object = None            # twin.ground.GroundDataCenter() by default
+    cost_ground: object = None           # the cost rows' ground: twin.decide's (PUE 1.3)
     cost: economics.CostModel = field(default_factory=economics.CostModel)
     mass: economics.MassModel = field(default_factory=economics.MassModel)
     projected_launch_usd_per_kg: float = 200.0   # Suncatcher's <= $200/kg by the mid-2030s
@@ -505,39 +507,59 @@ def _eclipse_free_rows(inp, peak):
 
 
 def _cost_rows(inp, dc, sustained):
+    """The cost rows, from :func:`twin.decide` (levelised lifetime cost on both sides, the
+    tornado, break-even and the path to it); each row names its deciding assumption."""
     d, cost = inp.design, inp.cost
-    ground_cost = economics.ground_usd_per_gb300_year(dc, cost)
-    hardware = (f"array {cost.array_usd_per_w:g} $/W (CostModel.array_usd_per_w), bus "
-                f"{cost.bus_usd_per_kg:,.0f} $/kg (CostModel.bus_usd_per_kg), radiator "
-                f"{cost.radiator_usd_per_m2:,.0f} $/m2, battery "
-                f"{cost.battery_usd_per_kwh:,.0f} $/kWh, GPU {cost.gpu_usd:,.0f} $ (both)")
+    dec = decide(d, quick=inp.quick, altitude_km=inp.altitude_km, ltan=inp.ltan,
+                 start=f"{inp.year}-01-01", cost=cost, mass=inp.mass, ground=inp.cost_ground,
+                 widen_ranges=True)
+    g = dec.model.ground
+    basis = (f"levelised over {cost.lifetime_years:g} yr at {cost.discount_rate:.0%} "
+             f"(twin.decide: lifetime run with degradation and GPU attrition, "
+             f"{dec.lifetime.summary()['lifetime_gb300_years']:.0f} GB300-eq-years per "
+             f"satellite); ground PUE {g.overhead_factor():.3g}, electricity "
+             f"{cost.electricity_usd_per_kwh:.2f} $/kWh, facility {cost.facility_usd_per_w:g} "
+             f"$/W; operations {cost.orbit_ops_usd_per_sat_year:,.0f} $/sat-yr and "
+             f"{cost.ground_ops_usd_per_gpu_year:,.0f} $/GPU-yr; array "
+             f"{cost.array_usd_per_w:g} $/W, bus {cost.bus_usd_per_kg:,.0f} $/kg, GPU "
+             f"{cost.gpu_usd:,.0f} $ (both)")
     rows = []
     for label, price in (("today", cost.launch_usd_per_kg),
                          ("projected", inp.projected_launch_usd_per_kg)):
-        c = cost.replace(launch_usd_per_kg=float(price))
-        orbit_cost = economics.orbit_usd_per_gb300_year(d, sustained, c, inp.mass)
-        ratio = orbit_cost / ground_cost
+        e = dec.evaluate(launch_usd_per_kg=float(price))
+        top = dec.tornado_at(launch_usd_per_kg=float(price)).iloc[0]
         rows.append({
             "id": f"cheapest/{label}",
             "claim": "Within 36 months space is the cheapest place for AI",
             "source": SOURCES["36-months"],
-            "stated": 1.0, "twin": float(ratio), "unit": "orbit / ground cost per GB300-eq-year",
-            "verdict": _at_most(ratio, _band(inp)),
-            "margin": float(ratio - 1.0),
-            "assumptions": (f"launch {price:,.0f} $/kg; orbit {orbit_cost:,.0f} vs ground "
-                            f"{ground_cost:,.0f} $/GB300-eq-yr; {cost.lifetime_years:g}-yr "
-                            f"life, {hardware}, electricity "
-                            f"{cost.electricity_usd_per_kwh:.2f} $/kWh; no operations cost"),
+            "stated": 1.0, "twin": e["ratio"], "unit": "orbit / ground cost per GB300-eq-year",
+            "verdict": _at_most(e["ratio"], _band(inp)),
+            "margin": e["ratio"] - 1.0,
+            "assumptions": (f"launch {price:,.0f} $/kg; orbit "
+                            f"{e['orbit_usd_per_gb300_year']:,.0f} vs ground "
+                            f"{e['ground_usd_per_gb300_year']:,.0f} $/GB300-eq-yr; deciding "
+                            f"assumption: {top['assumption']} (ratio {top['ratio_low']:.2f} to "
+                            f"{top['ratio_high']:.2f} over {top['low']:g}-{top['high']:g} "
+                            f"{top['unit']}); {basis}"),
         })
-    be = economics.break_even_launch_usd_per_kg(d, sustained, dc, cost, inp.mass)
+    be = dec.breakeven("launch_usd_per_kg")
+    path = dec.path_to_breakeven()
+    together = ("; together: " + ", ".join(f"{r.assumption} {r.value:.4g} {r.unit}"
+                                           for r in path.itertuples())
+                if path["breakeven"].any() else
+                f"; even every assumption at its orbit-favourable end leaves ratio "
+                f"{path['ratio'].iloc[-1]:.2f}")
+    missing = (f"no launch price breaks even (not even free launch){together}"
+               if be is None else f"break-even launch {be:,.0f} $/kg")
     rows.append({
         "id": "cheapest/break-even-launch",
         "claim": "Within 36 months space is the cheapest place for AI",
         "source": SOURCES["36-months"],
-        "stated": np.nan, "twin": float(be), "unit": "$/kg launch price at break-even",
-        "verdict": ("break-even needs launch below this price" if be > 0
+        "stated": np.nan, "twin": np.nan if be is None else be,
+        "unit": "$/kg launch price at break-even",
+        "verdict": ("break-even needs launch below this price" if be is not None
                     else "orbit loses even with free launch"), "margin": np.nan,
-        "assumptions": f"same cost model as the rows above ({hardware})",
+        "assumptions": f"{missing}; deciding assumption: {dec.deciding_assumption()}; {basis}",
     })
     # Suncatcher: launch at <= $200/kg makes launch cost per kW-year comparable to a ground
     # data centre's energy cost per kW-year.  Per GB300-eq-year: launch mass x price / (life x
@@ -562,15 +584,13 @@ def _cost_rows(inp, dc, sustained):
     rows.append({
         "id": "breakeven-200/full-cost",
         "claim": "Break-even with the ground near $200/kg launch",
-        "source": SOURCES["suncatcher"], "stated": 200.0, "twin": float(be),
+        "source": SOURCES["suncatcher"], "stated": 200.0,
+        "twin": np.nan if be is None else be,
         "unit": "$/kg launch price at which orbit = ground cost per GB300-eq-year (all capital)",
-        "verdict": ("not supported: orbit loses even with free launch" if be <= 0
+        "verdict": ("not supported: orbit loses even with free launch" if be is None
                     else _verdict(be / 200.0, 0.25, _band(inp))),
-        "margin": float(be / 200.0 - 1.0),
-        "assumptions": (f"all capital and energy: {hardware}; ground facility "
-                        f"{cost.facility_usd_per_w:g} $/W; {cost.lifetime_years:g}-yr life; the "
-                        "orbit's hardware beyond the GPUs alone exceeds the ground's "
-                        "facility and energy cost when break-even is negative"),
+        "margin": np.nan if be is None else be / 200.0 - 1.0,
+        "assumptions": f"all capital, energy and operations: {missing}; {basis}",
     })
     return rows
 

@@ -22,6 +22,7 @@ other input is evaluated exactly, without a surrogate.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 import types
@@ -111,8 +112,11 @@ ASSUMPTIONS = (
 #: The ground data centre priced against orbit by default: PUE 1.3 (see ``ground_pue``).
 GROUND = GroundDataCenter(pue=1.3)
 
-#: Lifetime-run resolution: (sampled days a year, fine step) for quick and full decisions.
-RESOLUTION = {True: (2, "120 s"), False: (12, "60 s")}
+#: Lifetime-run resolution: (sampled days a year, fine step) for quick and full decisions
+#: (monthly days in both: fewer miss the eclipse season and move the ratio by ~1.5 %).
+RESOLUTION = {True: (12, "120 s"), False: (12, "60 s")}
+#: Points of the survival-probability table of expected working GPUs.
+SURVIVAL_GRID = 4001
 #: Sobol base sample and Monte Carlo draws for quick and full decisions.
 SAMPLES = {True: (256, 4000), False: (2048, 40000)}
 
@@ -142,15 +146,22 @@ class DecisionModel:
         return {k: a.base for k, a in self.assumptions.items()}
 
     def _alive(self, rate, d63):
-        """Expected working GPUs on every sampled day (cases, samples) [GPUs]."""
-        c = self.design.compute
-        rate, d63 = np.atleast_1d(rate)[:, None], np.atleast_1d(d63)[:, None]
-        out = np.empty((max(len(rate), len(d63)), len(self._t_mid)))
-        for k, (t, dose) in enumerate(zip(self._t_mid, self._dose_mid)):
-            surv = attrition.survival_probability(t, dose, rate[:, 0], d63[:, 0],
-                                                  self.settings.tid_weibull_shape)
-            out[:, k] = attrition.expected_working_gpus(c.gpus, c.spare_gpus, surv)
-        return out
+        """Expected working GPUs on every sampled day (cases, samples) [GPUs]: the lifetime
+        run's survival probability, then E[min(N, Binomial(N + spares, S))] interpolated on
+        a table of S (:data:`SURVIVAL_GRID` points; smooth in S, so the table's error is
+        below 1e-5 GPUs) instead of a binomial sum per case."""
+        surv = attrition.survival_probability(
+            self._t_mid[None, :], self._dose_mid[None, :], np.atleast_1d(rate)[:, None],
+            np.atleast_1d(d63)[:, None], self.settings.tid_weibull_shape)
+        return np.interp(surv, *self._alive_table)
+
+    @property
+    def _alive_table(self):
+        if not hasattr(self, "_table"):
+            c = self.design.compute
+            p = np.linspace(0.0, 1.0, SURVIVAL_GRID)
+            self._table = (p, attrition.expected_working_gpus(c.gpus, c.spare_gpus, p))
+        return self._table
 
     def output_by_year(self, rate, d63):
         """GB300-eq-years one satellite delivers in each year of the run (cases, years)."""
@@ -361,6 +372,13 @@ class Decision:
             fixed[a.name] = np.array([fav])
         return pd.DataFrame(rows)
 
+    def tornado_at(self, **fixed) -> pd.DataFrame:
+        """The tornado with some assumptions held at given values (e.g. the launch price of a
+        projection) instead of their base; those are left out of it."""
+        for k in fixed:
+            self._check_name(k)
+        return _tornado(self.model, fixed)
+
     def deciding_assumption(self) -> str:
         """The assumption with the largest tornado swing."""
         return str(self.tornado["assumption"].iloc[0])
@@ -422,20 +440,23 @@ class Decision:
                 f"{self.probability_orbit_cheaper:.1%}, deciding: {self.deciding_assumption()}>")
 
 
-def _tornado(model):
-    base = model.base
+def _tornado(model, fixed=None):
+    fixed = {k: np.full(2, float(v)) for k, v in (fixed or {}).items()}
+    base = {**model.base, **{k: v[0] for k, v in fixed.items()}}
     rows = []
     for a in model.assumptions.values():
-        r = model.ratio({a.name: np.array([a.low, a.high])})
+        if a.name in fixed:
+            continue
+        r = model.ratio({**fixed, a.name: np.array([a.low, a.high])})
         rows.append({"assumption": a.name, "low": a.low, "base": base[a.name], "high": a.high,
                      "ratio_low": float(r[0]), "ratio_high": float(r[1]),
                      "swing": float(abs(r[1] - r[0])), "unit": a.unit})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 
-def _assumptions(ranges, cost, mass, ground, settings):
+def _assumptions(ranges, cost, mass, ground, settings, widen=False):
     """The assumption set: :data:`ASSUMPTIONS` with ``ranges`` overrides, based on the given
-    models' values."""
+    models' values (``widen``: a base outside its default range widens the range)."""
     ranges = dict(ranges or {})
     known = {a.name: a for a in ASSUMPTIONS}
     unknown = set(ranges) - set(known)
@@ -450,7 +471,11 @@ def _assumptions(ranges, cost, mass, ground, settings):
     out = []
     for name, a in known.items():
         r = ranges.get(name)
-        if r is None:
+        if r is None and widen and not a.low <= current[name] <= a.high:
+            b = current[name]
+            out.append(Assumption(name, min(a.low, b), b, max(a.high, b), a.unit,
+                                  a.source + "; widened to the given base", a.domain, a.dist))
+        elif r is None:
             if not a.low <= current[name] <= a.high:
                 raise ValueError(f"{name}={current[name]!r} lies outside its range "
                                  f"[{a.low:g}, {a.high:g}] {a.unit}; pass ranges={{{name!r}: "
@@ -466,9 +491,34 @@ def _assumptions(ranges, cost, mass, ground, settings):
     return tuple(out)
 
 
+def _orbit(design, altitude_km, ltan, inclination_deg):
+    """One satellite: sun-synchronous at ``ltan``, or at ``inclination_deg`` when given."""
+    return (Constellation.walker(altitude_km, inclination_deg, 1, 1, design=design)
+            if inclination_deg is not None else
+            Constellation.sun_synchronous(altitude_km, ltan, design=design))
+
+
+def _life(orbit, start, solar_activity, settings, quick, years):
+    spy, step = RESOLUTION[quick]
+    return run_lifetime(orbit, start, years=years, solar_activity=solar_activity,
+                        design=orbit.shells[0].design, samples_per_year=spy, step=step,
+                        workers=1, settings=settings)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_life(design, altitude_km, ltan, inclination_deg, start, solar_activity, settings,
+                 quick, years):
+    """The lifetime run of one decision, kept for the next decision on the same satellite,
+    orbit and settings (the run is most of a decision's time; everything in the key is
+    frozen, and the result is only read)."""
+    return _life(_orbit(design, altitude_km, ltan, inclination_deg), start, solar_activity,
+                 settings, quick, years)
+
+
 def decide(design=None, *, quick=False, altitude_km=650.0, ltan=18.0, inclination_deg=None,
            start="2027-01-01", solar_activity="moderate", cost=None, mass=None, ground=None,
-           settings=None, ranges=None, seed=0, sobol_n=None, monte_carlo_n=None) -> Decision:
+           settings=None, ranges=None, widen_ranges=False, seed=0, sobol_n=None,
+           monte_carlo_n=None) -> Decision:
     """Is compute in orbit cheaper than on the ground, and what decides it?
 
     Parameters
@@ -476,7 +526,7 @@ def decide(design=None, *, quick=False, altitude_km=650.0, ltan=18.0, inclinatio
     design : SatelliteDesign, optional
         The satellite (default design if None).
     quick : bool
-        Coarser lifetime run (2 sampled days a year at 120 s) and fewer Sobol and Monte Carlo
+        Lifetime run at 120 s steps instead of 60 s, and fewer Sobol and Monte Carlo
         samples: seconds instead of tens of seconds.
     altitude_km, ltan, inclination_deg
         The orbit: sun-synchronous at local time ``ltan`` (dawn-dusk 18 h by default), or a
@@ -493,6 +543,9 @@ def decide(design=None, *, quick=False, altitude_km=650.0, ltan=18.0, inclinatio
         Drag, cover glass and attrition assumptions of the lifetime run.
     ranges : dict, optional
         ``name -> (low, base, high)`` (or an ``Assumption``) replacing a default range.
+    widen_ranges : bool
+        When a base value from ``cost``, ``mass``, ``ground`` or ``settings`` lies outside its
+        default range: widen the range to it (True) or raise (False, the default).
     seed : int
         Seed of the Sobol and Monte Carlo samples.
     sobol_n, monte_carlo_n : int, optional
@@ -516,17 +569,15 @@ def decide(design=None, *, quick=False, altitude_km=650.0, ltan=18.0, inclinatio
                             ("settings", settings, LifetimeSettings)):
         if not isinstance(obj, cls):
             raise TypeError(f"{label} must be a {cls.__name__}, got {type(obj).__name__}")
-    assumptions = _assumptions(ranges, cost, mass, ground, settings)
+    assumptions = _assumptions(ranges, cost, mass, ground, settings, widen_ranges)
     life_years = max(a.high for a in assumptions if a.name == "lifetime_years")
     if ltan is not None and inclination_deg is not None:
         raise ValueError("decide: give ltan (sun-synchronous) or inclination_deg, not both")
-    orbit = (Constellation.walker(altitude_km, inclination_deg, 1, 1, design=design)
-             if inclination_deg is not None else
-             Constellation.sun_synchronous(altitude_km, ltan, design=design))
-    spy, step = RESOLUTION[bool(quick)]
-    life = run_lifetime(orbit, start, years=math.ceil(life_years), solar_activity=solar_activity,
-                        design=design, samples_per_year=spy, step=step, workers=1,
-                        settings=settings)
+    orbit = _orbit(design, altitude_km, ltan, inclination_deg)
+    key = (design, float(altitude_km), ltan, inclination_deg, str(start), solar_activity,
+           settings, bool(quick), math.ceil(life_years))
+    life = (_cached_life(*key) if isinstance(solar_activity, str)
+            else _life(orbit, *key[4:]))
     model = DecisionModel(design, life, cost, mass, ground, settings, assumptions)
     n_sobol, n_mc = SAMPLES[bool(quick)]
     sobol = sobol_indices(model.ratio, assumptions, sobol_n or n_sobol, seed)

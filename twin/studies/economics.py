@@ -85,8 +85,8 @@ class CostModel:
       * ``ground_ops_usd_per_gpu_year`` = 3,000: *assumption*: staff, maintenance, insurance
         and property tax at ~4 %/yr of the facility capital (11 $/W x 1.8 kW = 19,800 $:
         ~800 $), plus replacing failed GPUs, which the ground repairs and orbit cannot
-        (0.045 hard failures per GPU-year, :data:`twin.models.attrition.RANDOM_FAILURE_PER_GPU_YEAR`,
-        x 50,000 $ = 2,250 $).
+        (0.045 hard failures per GPU-year,
+        :data:`twin.models.attrition.RANDOM_FAILURE_PER_GPU_YEAR`, x 50,000 $ = 2,250 $).
     Orbit operations and money
       * ``orbit_ops_usd_per_sat_year`` = 100,000: *assumption*: ground segment, network
         operations, spectrum and insurance of a mega-constellation spread over thousands of
