@@ -250,16 +250,12 @@ def test_ground_overheads_move_gb300_per_gw():
     assert 300_000 < a < 360_000
 
 
-def test_break_even_launch_price_is_where_costs_meet():
-    d = twin.SatelliteDesign()
-    dc = GroundDataCenter()
-    cost = economics.CostModel(gpu_usd=20_000.0, array_usd_per_w=1.0, bus_usd_per_kg=100.0)
-    be = economics.break_even_launch_usd_per_kg(d, 60.0, dc, cost)
-    assert be > 0
-    at = economics.orbit_usd_per_gb300_year(d, 60.0, cost.replace(launch_usd_per_kg=be))
-    assert np.isclose(at, economics.ground_usd_per_gb300_year(dc, cost))
-    sweep = economics.launch_sweep(d, 60.0, dc, cost)
+def test_launch_sweep_of_the_claims_decision():
+    dec = claims_mod.claims_decision(ClaimInputs(quick=True))
+    sweep = dec.launch_sweep([100.0, 1000.0, 2700.0])
     assert sweep["orbit_usd_per_gb300_year"].is_monotonic_increasing
+    assert sweep["ground_usd_per_gb300_year"].nunique() == 1
+    assert sweep["orbit_over_ground"].iloc[-1] == pytest.approx(dec.ratio)
 
 
 def test_cost_model_validation():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twin import __version__, ground
+from twin import __version__
 from twin.design import SatelliteDesign
 from twin.io.atomic import OutputSet, atomic_write_text
 from twin.io.cli_decide import EXAMPLE as DECIDE_EXAMPLE
@@ -24,8 +24,13 @@ from twin.io.cli_decide import add_decide
 from twin.io.export import per_orbit_to_csv
 from twin.run.stepper import POLICIES
 from twin.scenario import Scenario, read_toml
-from twin.studies import economics
-from twin.studies.claims import ClaimInputs, claims, replace_table, to_markdown
+from twin.studies.claims import (
+    ClaimInputs,
+    claims,
+    claims_decision,
+    replace_table,
+    to_markdown,
+)
 from twin.studies.compare import compare_altitudes
 from twin.studies.seasons import eclipse_season
 
@@ -466,11 +471,7 @@ def _cmd_claims(args):
     if args.plot:
         from twin.io.plots import plot_launch_sweep  # lazy: matplotlib
 
-        sustained = df.loc[df["id"] == "gb300-per-gw/orbit-array", "twin"].iloc[0] \
-            * economics.array_rating_w(inputs.design) / 1e9
-        sweep = economics.launch_sweep(inputs.design, sustained, ground.GroundDataCenter(),
-                                       inputs.cost, inputs.mass)
-        plot_launch_sweep(sweep, path=args.plot)
+        plot_launch_sweep(claims_decision(inputs).launch_sweep(), path=args.plot)
     if args.html:
         from twin.io.report import claims_report  # lazy: plotly
 

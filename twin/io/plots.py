@@ -668,7 +668,7 @@ def plot_ground_track(result_or_dataset, path=None, sats=None, max_sats=50) -> F
 # ----- 5. cost against launch price -------------------------------------------------------------
 def plot_launch_sweep(sweep, path=None) -> Figure:
     """Cost per GB300-eq-year against launch price, orbit vs ground (log x), from
-    :func:`twin.economics.launch_sweep` (columns ``launch_usd_per_kg``,
+    ``twin.decide(...).launch_sweep()`` (columns ``launch_usd_per_kg``,
     ``orbit_usd_per_gb300_year`` and ``ground_usd_per_gb300_year``)."""
     p = _check_path(path)
     fig = Figure(figsize=(7, 4.5), layout="constrained")

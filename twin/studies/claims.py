@@ -506,13 +506,19 @@ def _eclipse_free_rows(inp, peak):
             _free_altitude_row("shadow", _lowest_free(shadow, alts), alts, note)]
 
 
+def claims_decision(inp):
+    """The :func:`twin.decide` decision the cost rows rest on (the claims' design, orbit, year,
+    costs and masses; ranges widened to any base outside them)."""
+    return decide(inp.design, quick=inp.quick, altitude_km=inp.altitude_km, ltan=inp.ltan,
+                  start=f"{inp.year}-01-01", cost=inp.cost, mass=inp.mass,
+                  ground=inp.cost_ground, widen_ranges=True)
+
+
 def _cost_rows(inp, dc, sustained):
     """The cost rows, from :func:`twin.decide` (levelised lifetime cost on both sides, the
     tornado, break-even and the path to it); each row names its deciding assumption."""
     d, cost = inp.design, inp.cost
-    dec = decide(d, quick=inp.quick, altitude_km=inp.altitude_km, ltan=inp.ltan,
-                 start=f"{inp.year}-01-01", cost=cost, mass=inp.mass, ground=inp.cost_ground,
-                 widen_ranges=True)
+    dec = claims_decision(inp)
     g = dec.model.ground
     basis = (f"levelised over {cost.lifetime_years:g} yr at {cost.discount_rate:.0%} "
              f"(twin.decide: lifetime run with degradation and GPU attrition, "
@@ -520,14 +526,17 @@ def _cost_rows(inp, dc, sustained):
              f"satellite); ground PUE {g.overhead_factor():.3g}, electricity "
              f"{cost.electricity_usd_per_kwh:.2f} $/kWh, facility {cost.facility_usd_per_w:g} "
              f"$/W; operations {cost.orbit_ops_usd_per_sat_year:,.0f} $/sat-yr and "
-             f"{cost.ground_ops_usd_per_gpu_year:,.0f} $/GPU-yr; array "
-             f"{cost.array_usd_per_w:g} $/W, bus {cost.bus_usd_per_kg:,.0f} $/kg, GPU "
-             f"{cost.gpu_usd:,.0f} $ (both)")
+             f"{cost.ground_ops_usd_per_gpu_year:,.0f} $/GPU-yr; array_usd_per_w "
+             f"{cost.array_usd_per_w:g} $/W, bus_usd_per_kg {cost.bus_usd_per_kg:,.0f} $/kg, "
+             f"gpu_usd {cost.gpu_usd:,.0f} $ (both)")
     rows = []
     for label, price in (("today", cost.launch_usd_per_kg),
                          ("projected", inp.projected_launch_usd_per_kg)):
         e = dec.evaluate(launch_usd_per_kg=float(price))
-        top = dec.tornado_at(launch_usd_per_kg=float(price)).iloc[0]
+        # at today's (base) price every assumption competes; at a projected price the launch
+        # price is the row's premise, and the deciding assumption is among the others
+        top = (dec.tornado if price == cost.launch_usd_per_kg
+               else dec.tornado_at(launch_usd_per_kg=float(price))).iloc[0]
         rows.append({
             "id": f"cheapest/{label}",
             "claim": "Within 36 months space is the cheapest place for AI",

@@ -372,6 +372,18 @@ class Decision:
             fixed[a.name] = np.array([fav])
         return pd.DataFrame(rows)
 
+    def launch_sweep(self, launch_usd_per_kg=(10, 20, 50, 100, 200, 500, 1000, 2700, 6500)):
+        """Cost per delivered GB300-eq-year in orbit and on the ground against the launch
+        price, others at base (columns ``launch_usd_per_kg``, ``orbit_usd_per_gb300_year``,
+        ``ground_usd_per_gb300_year``, ``orbit_over_ground``; drawn by
+        :func:`twin.io.plots.plot_launch_sweep`)."""
+        prices = np.asarray(launch_usd_per_kg, float)
+        c = self.model.costs({"launch_usd_per_kg": prices})
+        return pd.DataFrame({"launch_usd_per_kg": prices,
+                             "orbit_usd_per_gb300_year": c["orbit_usd_per_gb300_year"],
+                             "ground_usd_per_gb300_year": c["ground_usd_per_gb300_year"],
+                             "orbit_over_ground": c["ratio"]})
+
     def tornado_at(self, **fixed) -> pd.DataFrame:
         """The tornado with some assumptions held at given values (e.g. the launch price of a
         projection) instead of their base; those are left out of it."""

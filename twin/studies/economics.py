@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import numpy_financial as npf
-import pandas as pd
 
 from ephemeris.validation import field_number
 from twin.models.power import SOLAR_CONSTANT_W_M2
@@ -68,7 +67,8 @@ class CostModel:
 
     Orbit
       * ``launch_usd_per_kg`` = 2,700: Falcon 9 list price per kg to LEO (parameters.md);
-        Starship projections run from 10 to 200 $/kg: :func:`launch_sweep` sweeps them.
+        Starship projections run from 10 to 200 $/kg: ``twin.decide(...).launch_sweep()``
+        sweeps them.
       * ``array_usd_per_w`` = 20: *assumption*: mass-produced LEO arrays (space-grade
         triple-junction panels cost 100-300 $/W; Starlink-class production is far cheaper).
       * ``radiator_usd_per_m2`` = 2,000, ``battery_usd_per_kwh`` = 1,000 (about 10x the
@@ -181,61 +181,6 @@ def orbit_cost_usd(design, cost: CostModel = CostModel(), mass: MassModel = Mass
     }
     out["total_usd"] = sum(out.values())
     return out
-
-
-def orbit_usd_per_gb300_year(design, sustained_gb300_per_sat, cost: CostModel = CostModel(),
-                             mass: MassModel = MassModel()) -> float:
-    """Orbit: (launch + hardware) / (sustained GB300-eq per satellite x lifetime) [$/GB300-yr].
-
-    No operations, ground segment, insurance, replacement launches or data downlink cost.
-    """
-    if sustained_gb300_per_sat <= 0:
-        return math.inf
-    return orbit_cost_usd(design, cost, mass)["total_usd"] / (
-        sustained_gb300_per_sat * cost.lifetime_years)
-
-
-def ground_usd_per_gb300_year(datacenter, cost: CostModel = CostModel()) -> float:
-    """Ground: GPU and facility capital over the lifetime plus electricity [$/GB300-yr].
-
-    = gpu_usd / life + facility_usd_per_w x IT W per GPU / life
-      + facility W per GPU x 8,760 h x electricity price; one GPU = one GB300-eq all year.
-    """
-    it_w = datacenter.it_power_w_per_gpu()
-    fac_w = datacenter.facility_power_w_per_gpu()
-    return (cost.gpu_usd + cost.facility_usd_per_w * it_w) / cost.lifetime_years \
-        + fac_w / 1000.0 * 8760.0 * cost.electricity_usd_per_kwh
-
-
-def break_even_launch_usd_per_kg(design, sustained_gb300_per_sat, datacenter,
-                                 cost: CostModel = CostModel(),
-                                 mass: MassModel = MassModel()) -> float:
-    """Launch price [$/kg] at which orbit costs the same per GB300-eq-year as the ground.
-
-    Orbit cost is linear in the launch price L: C(L) = H + m L, so
-    L* = (ground x sustained x lifetime - H) / m; negative when even free launch loses.
-    """
-    free = orbit_cost_usd(design, cost.replace(launch_usd_per_kg=0.0), mass)["total_usd"]
-    m = satellite_mass_kg(design, mass)["total_kg"]
-    target = ground_usd_per_gb300_year(datacenter, cost) * sustained_gb300_per_sat \
-        * cost.lifetime_years
-    return (target - free) / m
-
-
-def launch_sweep(design, sustained_gb300_per_sat, datacenter, cost: CostModel = CostModel(),
-                 mass: MassModel = MassModel(), launch_usd_per_kg=None) -> pd.DataFrame:
-    """Cost per GB300-eq-year in orbit and on the ground against launch price (drawn by
-    :func:`twin.io.plots.plot_launch_sweep`)."""
-    prices = np.asarray(launch_usd_per_kg if launch_usd_per_kg is not None else
-                        [10, 20, 50, 100, 200, 500, 1000, 2700], float)
-    ground = ground_usd_per_gb300_year(datacenter, cost)
-    rows = [{"launch_usd_per_kg": p,
-             "orbit_usd_per_gb300_year": orbit_usd_per_gb300_year(
-                 design, sustained_gb300_per_sat, cost.replace(launch_usd_per_kg=float(p)), mass),
-             "ground_usd_per_gb300_year": ground} for p in prices]
-    df = pd.DataFrame(rows)
-    df["orbit_over_ground"] = df["orbit_usd_per_gb300_year"] / df["ground_usd_per_gb300_year"]
-    return df
 
 
 # --- lifetime (levelised) cost ------------------------------------------------------------------
