@@ -28,7 +28,7 @@ def twin_cmd():
 
 COVERED = {"idealisations.py", "compare_altitudes.py", "export_timeseries.py", "from_tle.py",
            "dawn_dusk_650.toml", "walker_550_53.toml", "million.toml", "cluster_81.toml",
-           "lifetime_650.toml"}
+           "lifetime_650.toml", "decide_array_price.py"}
 
 
 def test_every_example_is_covered():
@@ -191,3 +191,11 @@ def test_twin_lifetime_example(tmp_path):
     assert "wrote" in p.stdout and "gb300_years" in p.stdout
     per_sat = (tmp_path / "life" / "per_satellite.csv").read_text().splitlines()
     assert len(per_sat) == 5
+
+
+def test_decide_array_price(tmp_path):
+    """The worked example of docs/economics.md: cheaper arrays lower the ratio."""
+    p = run([sys.executable, str(EXAMPLES / "decide_array_price.py")], tmp_path)
+    ratios = [float(m) for m in re.findall(r"orbit / ground (\d+\.\d+);", p.stdout)]
+    assert len(ratios) == 2 and ratios[1] < ratios[0]
+    assert p.stdout.count("<- break-even") <= 2 and "break-even launch price" in p.stdout

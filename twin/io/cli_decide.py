@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from twin.studies.decide import ASSUMPTIONS, decide
+from twin.studies.decide import ASSUMPTIONS, decide, percent_text
 
 EXAMPLE = """examples:
   twin decide --quick                      # seconds: 120 s steps, fewer samples
@@ -84,8 +84,10 @@ def _print(d, curve, args):
           f"{d.runtime_s:.1f} s)")
     print(f"  orbit   {d.orbit_usd_per_gb300_year:12,.0f} $ per delivered GB300-eq-year")
     print(f"  ground  {d.ground_usd_per_gb300_year:12,.0f} $ per GB300-eq-year")
-    print(f"  ratio   {d.ratio:12.2f}   P(orbit cheaper) {d.probability_orbit_cheaper:.1%} "
-          f"(95 % CI {d.probability_ci[0]:.1%}-{d.probability_ci[1]:.1%})")
+    lo, hi = d.probability_ci
+    print(f"  ratio   {d.ratio:12.2f}   P(orbit cheaper) "
+          f"{percent_text(d.probability_orbit_cheaper)} (95 % CI {percent_text(lo)} to "
+          f"{percent_text(hi)}, {len(d.monte_carlo_ratios):,} draws)")
     print("\nTornado (orbit / ground at each end of each range):")
     print(d.tornado.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nSobol indices of the ratio (SALib):")

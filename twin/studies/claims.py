@@ -34,7 +34,7 @@ from twin.models.thermal import radiating_conductance_w_per_k4
 from twin.run.simulate import StepWarning, geometry
 from twin.studies import economics
 from twin.studies.compare import compare_altitudes
-from twin.studies.decide import decide
+from twin.studies.decide import amount_text, decide
 from twin.studies.seasons import _check_year
 from twin.studies.sizing import radiator_environment_w_m2
 
@@ -553,7 +553,7 @@ def _cost_rows(inp, dc, sustained):
         })
     be = dec.breakeven("launch_usd_per_kg")
     path = dec.path_to_breakeven()
-    together = ("; together: " + ", ".join(f"{r.assumption} {r.value:.4g} {r.unit}"
+    together = ("; together: " + ", ".join(f"{r.assumption} {amount_text(r.value, r.unit)}"
                                            for r in path.itertuples())
                 if path["breakeven"].any() else
                 f"; even every assumption at its orbit-favourable end leaves ratio "

@@ -350,9 +350,11 @@ class Decision:
         ``breakeven`` (True on the row that reaches ratio 1).  When even every assumption at
         its favourable end leaves orbit dearer, no row is marked."""
         fixed, rows = {}, []
-        for k, t in enumerate(self.tornado.itertuples(), 1):
+        for t in self.tornado.itertuples():
             a = self.model.assumptions[t.assumption]
             fav = a.low if t.ratio_low < t.ratio_high else a.high
+            if fav == a.base:             # already at the end that favours orbit
+                continue
             trial = {**fixed, a.name: np.array([fav])}
             r = float(self.model.ratio(trial)[0])
             hit = r <= 1.0
@@ -365,7 +367,7 @@ class Decision:
                 value = float(optimize.brentq(g, lo, hi, rtol=1e-10)) if g(lo) * g(hi) < 0 \
                     else fav
                 r = 1.0
-            rows.append({"step": k, "assumption": a.name, "base": a.base, "value": value,
+            rows.append({"step": len(rows) + 1, "assumption": a.name, "base": a.base, "value": value,
                          "unit": a.unit, "ratio": r, "breakeven": hit})
             if hit:
                 break
@@ -412,22 +414,23 @@ class Decision:
         else:
             w = self.what_must_be_true()
             w = w[w["exists"] & (w["assumption"] != "launch_usd_per_kg")]
-            moves = "; ".join(f"{r.assumption} {r.base:g} -> {r.breakeven:.4g} {r.unit} "
+            moves = "; ".join(f"{r.assumption} {r.base:g} -> {amount_text(r.breakeven, r.unit)} "
                               f"({r.change:+.0%})" for r in w.head(3).itertuples())
             text.append("No launch price breaks even (not even free launch). One assumption "
                         "alone: " + (moves or "none breaks even within its physical domain")
                         + ".")
             path = self.path_to_breakeven()
             if path["breakeven"].any():
-                steps = ", ".join(f"{r.assumption} {r.value:.4g} {r.unit}"
+                steps = ", ".join(f"{r.assumption} {amount_text(r.value, r.unit)}"
                                   for r in path.itertuples())
                 text.append(f"Together, within the ranges: {steps} (ratio 1).")
             else:
                 text.append("Even with every assumption at the end of its range that favours "
                             f"orbit the ratio is {path['ratio'].iloc[-1]:.2f}: orbit does not "
                             "break even within these ranges.")
-        text.append(f"P(orbit cheaper) = {self.probability_orbit_cheaper:.1%} "
-                    f"(95 % CI {lo:.1%}-{hi:.1%}) over the ranges.")
+        p, n = self.probability_orbit_cheaper, len(self.monte_carlo_ratios)
+        text.append(f"P(orbit cheaper) = {percent_text(p)} (95 % CI {percent_text(lo)} to "
+                    f"{percent_text(hi)}, {n:,} draws over the ranges).")
         return " ".join(text)
 
     def summary(self) -> dict:
@@ -449,7 +452,18 @@ class Decision:
 
     def __repr__(self):
         return (f"<Decision orbit/ground {self.ratio:.2f}, P(orbit cheaper) "
-                f"{self.probability_orbit_cheaper:.1%}, deciding: {self.deciding_assumption()}>")
+                f"{percent_text(self.probability_orbit_cheaper)}, deciding: "
+                f"{self.deciding_assumption()}>")
+
+
+def percent_text(p):
+    """A probability as a percentage with two significant digits (0.0096 % stays visible)."""
+    return "0 %" if p == 0 else f"{100 * p:.2g} %"
+
+
+def amount_text(value, unit):
+    """``value unit`` with 4 significant digits; dimensionless units are left out."""
+    return f"{value:.4g}" if unit in ("", "1") else f"{value:.4g} {unit}"
 
 
 def _tornado(model, fixed=None):
