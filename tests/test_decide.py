@@ -242,6 +242,10 @@ def test_bad_input_is_named(dec):
         dec.evaluate(launch_price=1.0)
     with pytest.raises(ValueError, match="lifetime_years"):
         dec.evaluate(lifetime_years=12.0)
+    with pytest.raises(ValueError, match=r"discount_rate=-0.5 is out of range; allowed: \[0, 1\]"):
+        dec.evaluate(discount_rate=-0.5)
+    with pytest.raises(ValueError, match="structure_fraction"):
+        dec.evaluate(structure_fraction=float("nan"))
     with pytest.raises(ValueError, match="must differ"):
         dec.breakeven("gpu_usd", "gpu_usd")
     with pytest.raises(ValueError, match="ranges: unknown"):

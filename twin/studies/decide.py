@@ -155,13 +155,11 @@ class DecisionModel:
             np.atleast_1d(d63)[:, None], self.settings.tid_weibull_shape)
         return np.interp(surv, *self._alive_table)
 
-    @property
+    @functools.cached_property
     def _alive_table(self):
-        if not hasattr(self, "_table"):
-            c = self.design.compute
-            p = np.linspace(0.0, 1.0, SURVIVAL_GRID)
-            self._table = (p, attrition.expected_working_gpus(c.gpus, c.spare_gpus, p))
-        return self._table
+        c = self.design.compute
+        p = np.linspace(0.0, 1.0, SURVIVAL_GRID)
+        return p, attrition.expected_working_gpus(c.gpus, c.spare_gpus, p)
 
     def output_by_year(self, rate, d63):
         """GB300-eq-years one satellite delivers in each year of the run (cases, years)."""
@@ -182,8 +180,12 @@ class DecisionModel:
         out = {}
         for k, a in self.assumptions.items():
             v = np.broadcast_to(np.asarray(values.get(k, a.base), float), (n,))
-            if not np.all(np.isfinite(v)):
-                raise ValueError(f"{k}: values must be finite")
+            lo, hi = a.domain
+            bad = ~np.isfinite(v) | (v < lo) | (v > hi)
+            if np.any(bad):
+                raise ValueError(f"{k}={float(v[bad][0])!r} is out of range; allowed: "
+                                 f"[{lo:g}, {hi:g}] "
+                                 f"{a.unit}".rstrip())
             out[k] = v
         return out
 
@@ -367,8 +369,8 @@ class Decision:
                 value = float(optimize.brentq(g, lo, hi, rtol=1e-10)) if g(lo) * g(hi) < 0 \
                     else fav
                 r = 1.0
-            rows.append({"step": len(rows) + 1, "assumption": a.name, "base": a.base, "value": value,
-                         "unit": a.unit, "ratio": r, "breakeven": hit})
+            rows.append({"step": len(rows) + 1, "assumption": a.name, "base": a.base,
+                         "value": value, "unit": a.unit, "ratio": r, "breakeven": hit})
             if hit:
                 break
             fixed[a.name] = np.array([fav])
