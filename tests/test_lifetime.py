@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import twin
+from twin.models import radiation
 from twin.run.lifetime import (
     PER_SATELLITE_COLUMNS,
     LifetimeSettings,
@@ -91,6 +92,14 @@ def test_higher_orbit_more_dose_less_drag():
     assert t.loc["high", "dose_krad_per_year"] > 5 * t.loc["low", "dose_krad_per_year"]
     assert t.loc["high", "delta_v_m_s_per_year"] < 0.1 * t.loc["low", "delta_v_m_s_per_year"]
     assert t.loc["high", "upset_loss"] > t.loc["low", "upset_loss"]
+    # krad(Si)/yr is SHIELDOSE-2's rad(Si)/yr behind the payload shield / 1e3, between the
+    # solar-minimum and -maximum belts of that orbit
+    shield = twin.ComputePayload().shield_mm
+    for shell in ("low", "high"):
+        h, inc = t.loc[shell, "altitude_km"], t.loc[shell, "inclination_deg"]
+        lo, hi = sorted(radiation.dose_rad_per_year(h, inc, shield, s)["total"] / 1e3
+                        for s in ("min", "max"))
+        assert lo * 0.999 <= t.loc[shell, "dose_krad_per_year"] <= hi * 1.001, shell
 
 
 def test_user_solar_activity_series():

@@ -108,17 +108,28 @@ def test_orbit_averaged_fluxes_match_spenvis():
         np.testing.assert_allclose(ours, r["flux_cm2_s"].to_numpy(), rtol=0.15)
 
 
-def test_dose_depth_within_a_factor_of_shieldose2():
-    """Dose behind 1-10 mm of aluminium at 550 km (30, 55, 95 deg) against SPENVIS
-    SHIELDOSE-2: within a factor 1.6 (ours is 20-35 % lower; docs/lifetime.md)."""
+def test_dose_within_a_factor_of_spenvis_shieldose2_at_550km():
+    """The whole dose chain -- orbit-averaged AE8/AP8 spectra and SHIELDOSE-2 -- against
+    SPENVIS's published SHIELDOSE-2 doses behind 1-10 mm of aluminium at 550 km (30, 55,
+    95 deg; AP-8 MIN protons, AE-8 MAX electrons and bremsstrahlung): the total within a
+    factor 1.5, protons and electrons (where >= 1 % of the total) each within 1.6.  Observed
+    0.70-0.87 (total), 0.71-0.82 (protons), 0.66-0.89 (electrons): the dose code is the same
+    as SPENVIS's, so the shortfall is the orbit-averaged fluxes (docs/lifetime.md); the bounds
+    are the worst case plus 4-5 %, and a factor 2 slip (the 4 pi doubling, a flux unit)
+    fails them."""
     ref = pd.read_csv(DATA / "spenvis_shieldose2_550km.csv", comment="#")
-    ratios = []
+    rows = []
     for _, row in ref.iterrows():
         p = radiation.dose_rad_per_year(550.0, row.inclination_deg, row.al_mm, "min")
         e = radiation.dose_rad_per_year(550.0, row.inclination_deg, row.al_mm, "max")
-        ratios.append((p["protons"] + e["electrons"]) / (row.total_rad / 5.0))
-    ratios = np.array(ratios)
-    assert np.all((ratios > 1 / 1.6) & (ratios < 1.6)), ratios
+        total = p["protons"] + e["electrons"] + e["bremsstrahlung"]
+        rows.append((total / (row.total_rad / 5.0), p["protons"] / (row.protons_rad / 5.0),
+                     e["electrons"] / (row.electrons_rad / 5.0),
+                     row.electrons_rad >= 0.01 * row.total_rad))
+    total, protons, electrons, big = (np.array(c) for c in zip(*rows))
+    assert np.all((total > 1 / 1.5) & (total < 1.5)), total
+    assert np.all((protons > 1 / 1.6) & (protons < 1.6)), protons
+    assert np.all((electrons[big] > 1 / 1.6) & (electrons[big] < 1.6)), electrons
 
 
 def test_dose_rises_with_altitude_and_falls_with_shielding():

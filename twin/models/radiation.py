@@ -1,6 +1,7 @@
 """Trapped radiation: orbit-averaged proton and electron spectra from AE8/AP8 (through the
 ``aep8`` package, which wraps IRBEM), total ionising dose in silicon behind an aluminium
-shield, and the >30 MeV proton flux that drives single-event effects.
+shield from SHIELDOSE-2 (through SpacePy), and the >30 MeV proton flux that drives
+single-event effects.
 
 Orbit average.  Over a year a circular orbit's node drifts and the Earth turns under it, so
 the time a satellite spends at each (latitude, longitude) is that of the argument of latitude
@@ -8,18 +9,28 @@ u sweeping uniformly (lat = asin(sin i sin u)) over uniformly spread longitudes.
 is taken on a grid of :data:`N_U` x :data:`N_LON` points; the South Atlantic Anomaly, which
 dominates below ~1,200 km, is on it.
 
-Dose-depth method (hand-written, ~30 lines: SHIELDOSE-2 itself ships in SpacePy's ``irbempy``,
-a second IRBEM build beside aep8's; the twin keeps SpacePy out of its run-time dependencies and
-uses it as the reference of tests/test_dose_validation.py).  "Centre of a solid aluminium
-sphere" geometry (the SHIELDOSE-2 and SPENVIS reporting standard): every particle crosses the
-same areal density t = rho_Al d.  Protons are slowed along the straight line by their
-continuous-slowing-down range (Bethe stopping power); electrons are slowed by the same range
-rule and transmitted with probability sqrt(1 - t/R) (:func:`electron_transmission`); the dose
-is the transmitted spectrum times the silicon stopping power at the exit energy.
-Bremsstrahlung and nuclear secondaries are left out (SPENVIS reports bremsstrahlung below 3 %
-of the total in LEO for shields up to 10 mm).  Accuracy: on the same AE8/AP8 spectra, within
-0.78-1.00 of SHIELDOSE-2 at 500-2,000 km, SSO and 30 deg, 1-10 mm (docs/lifetime.md, "Dose
-against SHIELDOSE-2").
+Dose: SHIELDOSE-2, not a hand-written method.  SHIELDOSE-2 (S. M. Seltzer, NIST, 1994) is the
+field's reference dose-depth code -- the one SPENVIS and OMERE run for "dose at the centre of
+aluminium spheres" -- and it ships, compiled, in IRBEM and through it in SpacePy
+(``spacepy.irbempy.Shieldose2``), so the twin calls it (:func:`shieldose2_rad`) on its own
+orbit-averaged spectra instead of keeping a dose-depth method of its own.  What it includes:
+trapped protons slowed in the straight-ahead approximation on its own range and stopping
+tables; electrons *and their bremsstrahlung* from precomputed Monte Carlo (ETRAN) depth-dose
+kernels for an isotropic broad beam on plane aluminium; the solid-sphere dose from the
+semi-infinite-slab curve by its derivative relation; the silicon detector by its
+dose-conversion ratios.  What it, as called here, leaves out: nuclear interactions of the
+protons and their secondaries (``nucmeth=1``, no nuclear attenuation), solar-particle events
+and cosmic rays (no untrapped protons are given), any real spacecraft geometry (the solid
+sphere stands for a shield of one thickness seen from every direction), and whatever AE8/AP8
+leave out (static maps of the 1960s-70s, protons 0.1-400 MeV, electrons 0.04-7 MeV).
+Conventions: SHIELDOSE-2's sphere column is "1/2 DOSE AT CENTER OF ALUMINUM SPHERES" (IRBEM
+``shieldose2.f``, format 1350), so it is doubled to the 4 pi dose SPENVIS reports
+(:data:`SPHERE_4PI`).  Accuracy: on AE8/AP8 the chain is within 0.76-0.92 of SPENVIS's
+published SHIELDOSE-2 tables at 550 km (docs/lifetime.md, "Dose against SHIELDOSE-2"); the
+difference is the orbit-averaged fluxes, not the dose code.
+
+The CSDA stopping-power and range tables below (Bethe) no longer serve the dose: they slow the
+particles through the solar-array cover glass in :mod:`twin.models.degradation`.
 """
 from __future__ import annotations
 
@@ -32,7 +43,7 @@ import numpy as np
 from astropy.coordinates import EarthLocation
 from astropy.time import Time
 
-from twin.models.constants import J_PER_MEV, S_PER_YEAR
+from twin.models.constants import S_PER_YEAR
 
 #: Aluminium density [g/cm^3] (2.699; NIST ESTAR/PSTAR material table).
 ALUMINIUM_G_CM3 = 2.699
@@ -46,9 +57,28 @@ MATERIALS = {"Al": (13.0 / 26.9815, 166.0), "Si": (14.0 / 28.0855, 173.0)}
 #: Atomic numbers, for the electron radiative-loss ratio.
 _Z = {"Al": 13.0, "Si": 14.0}
 
-#: Energy grids of the trapped spectra [MeV] (AP8: 0.1-400 MeV, AE8: 0.04-7 MeV).
+#: Energy grids of the trapped integral spectra used for the cover-glass damage of
+#: :mod:`twin.models.degradation` [MeV] (AP8: 0.1-400 MeV, AE8: 0.04-7 MeV).
 PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 48)
 ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 40)
+#: Energy grids of the differential spectra given to SHIELDOSE-2 [MeV]: 301 points, the most
+#: SpacePy's wrapper takes (it integrates on the input grid itself, so the grid is the
+#: integration step: 301 points keep SHIELDOSE-2's own proton integration noise ~ +-2 %,
+#: docs/lifetime.md).
+DOSE_PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 301)
+DOSE_ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 301)
+#: Aluminium depths of the dose-depth curve [mm]: 71 (SHIELDOSE-2's maximum), log-spaced
+#: around the allowed shields (0-100 mm; below 0.01 mm the 0.01 mm dose is returned).
+#: SHIELDOSE-2 derives the sphere dose from the slope of the slab curve on this grid.
+DOSE_DEPTHS_MM = np.geomspace(0.01, 200.0, 71)
+#: SHIELDOSE-2's sphere column is "1/2 DOSE AT CENTER OF ALUMINUM SPHERES" (IRBEM
+#: shieldose2.f, format 1350); the 4 pi dose (SPENVIS's "dose at centre of Al spheres") is
+#: twice it.
+SPHERE_4PI = 2.0
+#: SHIELDOSE-2 detector material code for silicon, and no nuclear attenuation of protons.
+_SD2_SILICON, _SD2_NO_NUCLEAR = 3, 1
+#: Smallest flux handed to SHIELDOSE-2 [1/(cm^2 s MeV)]: it interpolates log(flux).
+_FLUX_FLOOR = 1e-30
 #: Orbit-average grid: arguments of latitude x longitudes.
 N_U, N_LON = 72, 48
 #: Solar-cycle phases of AE8/AP8.
@@ -126,13 +156,17 @@ def proton_range_g_cm2(energy_mev):
     return np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r)
 
 
+def _exit_energy(table, energy_mev, areal_density_g_cm2):
+    e, r = table
+    rem = np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r) - areal_density_g_cm2
+    out = np.exp(np.interp(np.maximum(rem, r[0]), r, np.log(e)))
+    return np.where(rem > r[0], out, 0.0)
+
+
 def proton_exit_energy_mev(energy_mev, areal_density_g_cm2):
     """Energy [MeV] of a proton after ``areal_density_g_cm2`` of aluminium (0 if stopped):
     E' = R^-1(R(E) - t) (straight-ahead continuous slowing down)."""
-    e, r = _proton_range_al()
-    rem = proton_range_g_cm2(energy_mev) - areal_density_g_cm2
-    out = np.exp(np.interp(np.maximum(rem, r[0]), r, np.log(e)))
-    return np.where(rem > r[0], out, 0.0)
+    return _exit_energy(_proton_range_al(), energy_mev, areal_density_g_cm2)
 
 
 @functools.cache
@@ -146,25 +180,11 @@ def electron_range_g_cm2(energy_mev):
     return np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r)
 
 
-def electron_transmission(energy_mev, areal_density_g_cm2):
-    r"""(transmitted fraction, exit energy [MeV]) of electrons behind aluminium.
-
-    .. math:: \eta = \sqrt{\max(1 - t/R(E),\,0)},\qquad E' = R^{-1}(R(E) - t)
-
-    R the CSDA range.  The square-root transmission is an empirical choice of this project: it
-    stands for the electrons scattered out of the straight path.  Chosen on the 550 km SPENVIS
-    tables, it is checked independently against SHIELDOSE-2 run on the same spectra at
-    500-2,000 km, SSO and 30 deg: electron dose within 0.77-1.16 behind 1-5 mm
-    (tests/test_dose_validation.py); the straight-ahead rule (eta = 1) there is up to 5x high
-    and a linear eta up to 3x low.
-    """
-    e, r = _electron_range_al()
-    rng = electron_range_g_cm2(energy_mev)
-    rem = rng - areal_density_g_cm2
-    ok = rem > r[0]
-    e_out = np.exp(np.interp(np.maximum(rem, r[0]), r, np.log(e)))
-    frac = np.sqrt(np.clip(1.0 - areal_density_g_cm2 / rng, 0.0, 1.0))
-    return np.where(ok, frac, 0.0), np.where(ok, e_out, 0.0)
+def electron_exit_energy_mev(energy_mev, areal_density_g_cm2):
+    """Energy [MeV] of an electron after ``areal_density_g_cm2`` of aluminium along its
+    CSDA range (0 if stopped): E' = R^-1(R(E) - t).  The share of electrons that gets through
+    is a separate rule (:func:`twin.models.degradation.electron_transmission`)."""
+    return _exit_energy(_electron_range_al(), energy_mev, areal_density_g_cm2)
 
 
 def _orbit_points(altitude_km, inclination_deg):
@@ -258,39 +278,164 @@ def _differential(energies, integral):
     return centres, per_bin
 
 
+@functools.cache
+def _shieldose2_class():
+    # Lazy: importing SpacePy takes ~1 s and writes its ~/.spacepy config, so it is paid on
+    # the first dose only, not on ``import twin``.  SpacePy downloads nothing unless asked
+    # (toolbox.update); the one network-minded thing it does at import is to warn that its
+    # shipped leap-second table may be stale, irrelevant to a dose: switched off here, before
+    # spacepy.time is first imported (tests/test_dose_validation.py runs it with sockets
+    # blocked).
+    import spacepy
+    spacepy.config["enable_old_data_warning"] = False
+    from spacepy import irbempy
+    return irbempy.Shieldose2
+
+
+def _check_spectrum(name, energy_mev, flux):
+    e, f = np.asarray(energy_mev, float), np.asarray(flux, float)
+    if e.ndim != 1 or e.shape != f.shape or not 3 <= e.size <= 301:
+        raise ValueError(f"{name}: energies and fluxes must be two 1-D arrays of the same "
+                         f"length, 3-301 points; got shapes {e.shape} and {f.shape}")
+    if not (np.all(np.isfinite(e)) and np.all(e > 0) and np.all(np.diff(e) > 0)):
+        raise ValueError(f"{name}: energies must be finite, > 0 MeV and increasing")
+    if not (np.all(np.isfinite(f)) and np.all(f >= 0)):
+        raise ValueError(f"{name}: fluxes must be finite and >= 0, got min {np.min(f)!r}")
+    return e, np.maximum(f, _FLUX_FLOOR)
+
+
+def shieldose2_rad(proton_energy_mev, proton_flux, electron_energy_mev, electron_flux,
+                   depths_mm, seconds=1.0):
+    r"""Dose in silicon at the centre of solid aluminium spheres [rad(Si)] over ``seconds``,
+    from SHIELDOSE-2 (IRBEM through ``spacepy.irbempy.Shieldose2``), 4 pi convention.
+
+    .. math:: D_{4\pi}(d) = 2\,D^{SD2}_{sphere}(d),\qquad
+       D^{SD2} = \Delta t \int j(E)\, G(E, d)\, dE
+
+    with j the omnidirectional differential flux, G SHIELDOSE-2's depth-dose kernel of each
+    species (Si detector, no nuclear attenuation) and the factor 2 :data:`SPHERE_4PI`.
+
+    Parameters
+    ----------
+    proton_energy_mev, proton_flux : array_like
+        Trapped protons: energies [MeV] (3-301, increasing; integrated on a log grid from the
+        first to the last, so give a log-spaced grid) and differential flux
+        [1/(cm^2 s MeV)].
+    electron_energy_mev, electron_flux : array_like
+        Trapped electrons, likewise.
+    depths_mm : array_like
+        Sphere radii = shield thicknesses [mm], increasing, 3-71 of them; the sphere dose at
+        each comes from the slope of the slab curve across its neighbours.
+    seconds : float
+        Exposure [s] (the flux is per second).
+
+    Returns
+    -------
+    dict
+        ``protons``, ``electrons``, ``bremsstrahlung`` and ``total`` [rad(Si)], arrays over
+        ``depths_mm``.
+
+    References
+    ----------
+    .. [1] S. M. Seltzer, "Updated calculations for routine space-shielding radiation dose
+       estimates: SHIELDOSE-2", NIST IR 5477 (1994).
+    .. [2] IRBEM library (doi:10.5281/zenodo.6867552), ``shieldose2.f``; SpacePy
+       (doi:10.5281/zenodo.3252523), ``spacepy.irbempy.Shieldose2``.
+    """
+    ep, jp = _check_spectrum("proton spectrum", proton_energy_mev, proton_flux)
+    ee, je = _check_spectrum("electron spectrum", electron_energy_mev, electron_flux)
+    d = np.asarray(depths_mm, float)
+    if d.ndim != 1 or not 3 <= d.size <= 71 or not np.all(np.diff(d) > 0) or d[0] < 0:
+        raise ValueError(f"depths_mm: 3-71 increasing thicknesses >= 0 mm, got {d!r}")
+    seconds = float(seconds)
+    if not (np.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"seconds={seconds!r} must be > 0")
+    model = _shieldose2_class()()
+    model.set_shielding(depths=[float(x) for x in d], units="mm")
+    # SpacePy sizes the trapped-proton grid from the untrapped (solar) one: same grid, no flux
+    model.set_flux(np.full_like(jp, _FLUX_FLOOR), ep, "p_un", tau=seconds)
+    model.set_flux(jp, ep, "p_tr", tau=seconds)
+    model.set_flux(je, ee, "e", tau=seconds)
+    model.get_dose(detector=_SD2_SILICON, nucmeth=_SD2_NO_NUCLEAR)
+    sphere = 2  # columns: semi-infinite slab, finite slab, centre of sphere
+
+    def part(key):
+        return np.asarray(model.results[key], float)[:, sphere] * SPHERE_4PI
+
+    out = {"protons": part("dose_proton_trapped"), "electrons": part("dose_electron"),
+           "bremsstrahlung": part("dose_bremsstrahlung")}
+    out["total"] = out["protons"] + out["electrons"] + out["bremsstrahlung"]
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _orbit_differential(altitude_km, inclination_deg, particle, solar):
+    e = DOSE_PROTON_ENERGIES_MEV if particle == "p" else DOSE_ELECTRON_ENERGIES_MEV
+    integral = _orbit_flux(altitude_km, inclination_deg, e, particle, solar).mean(axis=0)
+    return np.maximum(-np.gradient(integral, e), 0.0)
+
+
+def orbit_differential_spectrum(altitude_km, inclination_deg, particle, solar):
+    r"""Orbit-averaged differential spectrum j = -dJ/dE on :data:`DOSE_PROTON_ENERGIES_MEV`
+    or :data:`DOSE_ELECTRON_ENERGIES_MEV` [1/(cm^2 s MeV)], from the AE8/AP8 integral flux J
+    averaged over the orbit on that grid (second-order differences; cached per 1 km /
+    0.1 deg)."""
+    return _orbit_differential(round(float(altitude_km)), round(float(inclination_deg), 1),
+                               particle, solar)
+
+
+@functools.lru_cache(maxsize=256)
+def _dose_curve(altitude_km, inclination_deg, solar):
+    d = shieldose2_rad(DOSE_PROTON_ENERGIES_MEV,
+                       _orbit_differential(altitude_km, inclination_deg, "p", solar),
+                       DOSE_ELECTRON_ENERGIES_MEV,
+                       _orbit_differential(altitude_km, inclination_deg, "e", solar),
+                       DOSE_DEPTHS_MM, S_PER_YEAR)
+    for v in d.values():
+        v.flags.writeable = False
+    return d
+
+
 def dose_rad_per_year(altitude_km, inclination_deg, shield_mm, solar="min"):
-    r"""Total ionising dose in silicon at the centre of an aluminium sphere [rad(Si)/yr],
-    trapped protons + trapped electrons, orbit-averaged.
+    r"""Total ionising dose in silicon at the centre of a solid aluminium sphere of radius
+    ``shield_mm`` [rad(Si)/yr], trapped protons + trapped electrons + their bremsstrahlung,
+    from SHIELDOSE-2 on the orbit-averaged AE8/AP8 spectra (:func:`shieldose2_rad`).
 
-    .. math:: \dot D = \sum_{bins} \Delta\Phi_i\, \eta_i(t)\, \frac{S_{Si}(E'_i)}{\rho}
-       \times 1.602\times10^{-8}\ \frac{rad\ g}{MeV}
+    .. math:: \dot D(d) = 2\,D^{SD2}_{sphere}\big(j_p, j_e, d\big) / 1\ \mathrm{yr}
 
-    with t = 0.2699 g/cm^2 per mm, eta = 1 for protons (straight-ahead) and sqrt(1 - t/R) for
-    electrons (:func:`electron_transmission`), E' the exit energy.  Returns a dict of the
-    ``protons`` and ``electrons`` parts and their ``total``.
+    The dose-depth curve is computed once per orbit and solar phase on
+    :data:`DOSE_DEPTHS_MM` (cached per 1 km / 0.1 deg) and interpolated log-log at the shield
+    (within 1 % of SHIELDOSE-2 asked at the shield itself, docs/lifetime.md).
 
     Parameters
     ----------
     altitude_km, inclination_deg : float
         Circular orbit.
     shield_mm : float
-        Aluminium shield thickness [mm] (>= 0).
+        Aluminium shield thickness [mm], 0-200 (below 0.01 mm the 0.01 mm dose).
     solar : {"min", "max"}
-        AE8/AP8 solar-cycle phase.
+        AE8/AP8 solar-cycle phase (both species).
+
+    Returns
+    -------
+    dict
+        ``protons``, ``electrons``, ``bremsstrahlung`` and their ``total`` [rad(Si)/yr].
     """
-    t = float(shield_mm) * ALUMINIUM_G_CM3 / 10.0
-    rad_per_mev_g = J_PER_MEV * 1e3 * 100.0  # MeV/g -> J/kg (Gy) -> rad
-    ep, dp = _differential(PROTON_ENERGIES_MEV,
-                           orbit_integral_spectrum(altitude_km, inclination_deg, "p", solar))
-    e_out = proton_exit_energy_mev(ep, t)
-    sp = np.where(e_out > 0, proton_stopping_mev_cm2_g(np.maximum(e_out, 1e-3), "Si"), 0.0)
-    ee, de = _differential(ELECTRON_ENERGIES_MEV,
-                           orbit_integral_spectrum(altitude_km, inclination_deg, "e", solar))
-    frac, ee_out = electron_transmission(ee, t)
-    se = np.where(frac > 0, electron_stopping_mev_cm2_g(np.maximum(ee_out, 1e-3), "Si"), 0.0)
-    protons = float((dp * sp).sum()) * rad_per_mev_g * S_PER_YEAR
-    electrons = float((de * frac * se).sum()) * rad_per_mev_g * S_PER_YEAR
-    return {"protons": protons, "electrons": electrons, "total": protons + electrons}
+    shield = float(shield_mm)
+    if not (np.isfinite(shield) and 0.0 <= shield <= DOSE_DEPTHS_MM[-1]):
+        raise ValueError(f"shield_mm={shield_mm!r} is out of range; allowed: "
+                         f"[0, {DOSE_DEPTHS_MM[-1]:g}] mm")
+    if solar not in SOLAR_PHASES:
+        raise ValueError(f"solar={solar!r}: allowed {SOLAR_PHASES}")
+    curve = _dose_curve(round(float(altitude_km)), round(float(inclination_deg), 1), solar)
+    x = np.log(np.maximum(shield, DOSE_DEPTHS_MM[0]))
+    out = {}
+    for k in ("protons", "electrons", "bremsstrahlung"):
+        y = np.log(np.maximum(curve[k], 1e-300))
+        v = float(np.exp(np.interp(x, np.log(DOSE_DEPTHS_MM), y)))
+        out[k] = v if v > 1e-250 else 0.0
+    out["total"] = out["protons"] + out["electrons"] + out["bremsstrahlung"]
+    return out
 
 
 def proton_flux_above_30mev(altitude_km, inclination_deg, solar="min"):
