@@ -42,6 +42,7 @@ import astropy.units as u
 import numpy as np
 from astropy.coordinates import EarthLocation
 from astropy.time import Time
+from scipy.interpolate import PchipInterpolator
 
 from twin.models.constants import S_PER_YEAR
 
@@ -62,9 +63,9 @@ _Z = {"Al": 13.0, "Si": 14.0}
 PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 48)
 ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 40)
 #: Energy grids of the differential spectra given to SHIELDOSE-2 [MeV]: 301 points, the most
-#: SpacePy's wrapper takes (it integrates on the input grid itself, so the grid is the
-#: integration step: 301 points keep SHIELDOSE-2's own proton integration noise ~ +-2 %,
-#: docs/lifetime.md).
+#: SpacePy's wrapper takes.  It integrates on the input grid itself, so this is the
+#: integration step; SHIELDOSE-2's proton dose still moves by up to +-2 % between 101- and
+#: 301-point grids (docs/lifetime.md).
 DOSE_PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 301)
 DOSE_ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 301)
 #: Aluminium depths of the dose-depth curve [mm]: 71 (SHIELDOSE-2's maximum), log-spaced
@@ -370,16 +371,28 @@ def shieldose2_rad(proton_energy_mev, proton_flux, electron_energy_mev, electron
 
 @functools.lru_cache(maxsize=256)
 def _orbit_differential(altitude_km, inclination_deg, particle, solar):
-    e = DOSE_PROTON_ENERGIES_MEV if particle == "p" else DOSE_ELECTRON_ENERGIES_MEV
-    integral = _orbit_flux(altitude_km, inclination_deg, e, particle, solar).mean(axis=0)
-    return np.maximum(-np.gradient(integral, e), 0.0)
+    coarse = PROTON_ENERGIES_MEV if particle == "p" else ELECTRON_ENERGIES_MEV
+    fine = DOSE_PROTON_ENERGIES_MEV if particle == "p" else DOSE_ELECTRON_ENERGIES_MEV
+    integral = _orbit_spectrum(altitude_km, inclination_deg, particle, solar)
+    has = integral > 0
+    if has.sum() < 2:
+        return np.zeros_like(fine)
+    log_j = PchipInterpolator(np.log(coarse[has]), np.log(integral[has]),
+                              extrapolate=False)(np.log(fine))
+    on_fine = np.where(np.isfinite(log_j), np.exp(np.nan_to_num(log_j)), 0.0)
+    return np.maximum(-np.gradient(on_fine, fine), 0.0)
 
 
 def orbit_differential_spectrum(altitude_km, inclination_deg, particle, solar):
     r"""Orbit-averaged differential spectrum j = -dJ/dE on :data:`DOSE_PROTON_ENERGIES_MEV`
-    or :data:`DOSE_ELECTRON_ENERGIES_MEV` [1/(cm^2 s MeV)], from the AE8/AP8 integral flux J
-    averaged over the orbit on that grid (second-order differences; cached per 1 km /
-    0.1 deg)."""
+    or :data:`DOSE_ELECTRON_ENERGIES_MEV` [1/(cm^2 s MeV)] (cached per 1 km / 0.1 deg).
+
+    J is the orbit-averaged AE8/AP8 integral spectrum of :func:`orbit_integral_spectrum`
+    (48 / 40 energies, finer than the models' own energy tables), interpolated monotonically
+    in log J - log E (scipy's PCHIP) onto the 301-point grid and differentiated (second-order
+    differences); zero above the last energy with flux.  Against AE8/AP8 evaluated on the
+    301-point grid itself the dose differs by < 1.5 % (docs/lifetime.md) at half the cost.
+    """
     return _orbit_differential(round(float(altitude_km)), round(float(inclination_deg), 1),
                                particle, solar)
 
