@@ -173,6 +173,10 @@ def test_spacepy_never_reaches_for_the_network(tmp_path):
     assert "attempts 0" in out["twin"] and "leap-second prompts 0" in out["twin"], out["twin"]
 
 
+def _two_digits(x):
+    return f"{x:.2g}" if x < 100 else f"{round(x, 1 - int(np.floor(np.log10(x)))):,.0f}"
+
+
 def main():  # pragma: no cover - prints the docs table
     alts = (500, 650, 800, 1000, 1200, 1500, 2000)
     print("| altitude | " + " | ".join(f"{s:g} mm" for s in SHIELDS_MM)
@@ -183,7 +187,7 @@ def main():  # pragma: no cover - prints the docs table
         for s in SHIELDS_MM:
             lo = radiation.dose_rad_per_year(h, 97.8, s, "min")["total"] / 1e3
             hi = radiation.dose_rad_per_year(h, 97.8, s, "max")["total"] / 1e3
-            cells.append(f"{lo:.2g} / {hi:.2g}")
+            cells.append(f"{_two_digits(lo)} / {_two_digits(hi)}")
         p30 = radiation.proton_flux_above_30mev(h, 97.8)
         print(f"| {h} km | " + " | ".join(cells) + f" | {p30:,.0f} |")
 

@@ -25,9 +25,10 @@ sphere stands for a shield of one thickness seen from every direction), and what
 leave out (static maps of the 1960s-70s, protons 0.1-400 MeV, electrons 0.04-7 MeV).
 Conventions: SHIELDOSE-2's sphere column is "1/2 DOSE AT CENTER OF ALUMINUM SPHERES" (IRBEM
 ``shieldose2.f``, format 1350), so it is doubled to the 4 pi dose SPENVIS reports
-(:data:`SPHERE_4PI`).  Accuracy: on AE8/AP8 the chain is within 0.76-0.92 of SPENVIS's
-published SHIELDOSE-2 tables at 550 km (docs/lifetime.md, "Dose against SHIELDOSE-2"); the
-difference is the orbit-averaged fluxes, not the dose code.
+(:data:`SPHERE_4PI`).  Accuracy: the chain (orbit-averaged AE8/AP8, SHIELDOSE-2) is within
+0.70-0.87 of SPENVIS's published SHIELDOSE-2 doses at 550 km, 1-10 mm (docs/lifetime.md,
+"Dose against SHIELDOSE-2"); with the same dose code, the difference is the orbit-averaged
+fluxes.
 
 The CSDA stopping-power and range tables below (Bethe) no longer serve the dose: they slow the
 particles through the solar-array cover glass in :mod:`twin.models.degradation`.
@@ -64,7 +65,7 @@ PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 48)
 ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 40)
 #: Energy grids of the differential spectra given to SHIELDOSE-2 [MeV]: 301 points, the most
 #: SpacePy's wrapper takes.  It integrates on the input grid itself, so this is the
-#: integration step; SHIELDOSE-2's proton dose still moves by up to +-2 % between 101- and
+#: integration step; SHIELDOSE-2's total dose still moves by up to 3 % between 151- and
 #: 301-point grids (docs/lifetime.md).
 DOSE_PROTON_ENERGIES_MEV = np.geomspace(0.1, 400.0, 301)
 DOSE_ELECTRON_ENERGIES_MEV = np.geomspace(0.04, 7.0, 301)
