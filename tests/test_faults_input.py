@@ -242,6 +242,21 @@ def test_memory_guard_applies_in_every_mode(monkeypatch, tmp_path):
     assert not (tmp_path / "s.zarr").exists()
 
 
+def test_a_year_of_per_orbit_rows_is_counted_and_refused_by_name():
+    """The lifetime benchmark's baseline (a year of 10,000 satellites, timeseries=False) was
+    OOM-killed at 24 GB: 55 million per-orbit rows.  The guard now counts them, before any
+    work, and says they are the cause."""
+    c = twin.Constellation.walker(550, 53, 100, 100)
+    el = c.resolved(START)
+    rows = sim.expected_orbit_rows(el, 365 * 86400.0)
+    assert 5.4e7 < rows < 5.7e7                          # 15.2 revolutions a day
+    need = sim.memory_needed(len(el), 525_600, "summary", 2, rows)
+    assert need > 40 * 2**30
+    assert sim.memory_needed(len(el), 1440, "summary", 2, rows / 365) < 2**30
+    with pytest.raises(ValueError, match=r"per-orbit table alone \(5\d,\d{3},\d{3} rows"):
+        twin.simulate(c, START, "365 days", "60 s", timeseries=False)
+
+
 def test_summary_mode_at_a_millisecond_is_refused_before_allocating():
     c = twin.Constellation.walker(550, 53, 1, 1)
     with pytest.raises(ValueError, match=r"1 satellites x 28,800,000 steps needs about"):

@@ -299,7 +299,8 @@ def simulate(constellation, start, duration, step, *, policy="reserve", workers=
                             f"{type(d).__name__}")
     n, t = len(elements), grid.n
     check_memory(n, t, "summary" if not timeseries else "timeseries" if store is None
-                 else "store", pool.default_workers() if workers is None else workers)
+                 else "store", pool.default_workers() if workers is None else workers,
+                 expected_orbit_rows(elements, grid.duration_s))
     spec = physics_spec(designs[0], policy)
     frames = sun_and_frames(grid.skyfield_time())
     bounds = pool.chunk_bounds(n, t, chunk_sats,
@@ -360,6 +361,11 @@ BYTES_PER_STEP = 1_400
 #: Measured as above with 1, 20 and 100 satellites x 2e4 steps (one and five chunks):
 #: geometry 89 / 25, time series in memory 216 / 100, summary only 0 / 93, Zarr store 0 / 336;
 #: booked with about 10 % margin.
+#: Peak bytes per per-orbit row (20 columns: ~180 B in the final table, plus the chunks'
+#: arrays and their concatenation alive at once).  Measured (peak RSS, 2,000 satellites, 2
+#: and 20 days at 300 s, 2026-11-30): 730 B per row; booked 800.  A year of 10,000
+#: satellites is 55 million rows: ~41 GiB.
+BYTES_PER_ORBIT_ROW = 800
 MODE_BYTES = {"geometry": (100, 40), "timeseries": (240, 120), "summary": (0, 110),
               "store": (0, 370)}
 #: ... kept for compatibility: the whole-run bytes of the two in-memory modes.
@@ -377,14 +383,23 @@ _ADVICE = {
 }
 
 
-def memory_needed(n_sat, n_time, mode, workers=1):
+def memory_needed(n_sat, n_time, mode, workers=1, orbit_rows=0):
     """Expected peak memory [bytes] of a run in ``mode`` ("geometry", "timeseries",
-    "summary", "store"): the per-step part, the part kept for the whole run and the chunks
-    in flight (one per worker, at least one satellite each)."""
+    "summary", "store"): the per-step part, the part kept for the whole run, the chunks
+    in flight (one per worker, at least one satellite each) and, except for geometry, the
+    per-orbit table of ``orbit_rows`` rows (:data:`BYTES_PER_ORBIT_ROW` each)."""
     kept, chunk = MODE_BYTES[mode]
     size = pool.chunk_bounds(max(n_sat, 1), n_time, None, workers)[0]
     in_flight = min(n_sat, (size[1] - size[0]) * max(workers, 1))
-    return n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight)
+    rows = 0 if mode == "geometry" else orbit_rows * BYTES_PER_ORBIT_ROW
+    return n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight) + rows
+
+
+def expected_orbit_rows(elements, duration_s) -> float:
+    """Per-orbit rows a run will produce: for each satellite its revolutions in the run plus
+    one (the partial orbits at both ends) [rows]."""
+    n_rev = elements["mean_motion_rev_per_day"].to_numpy(float) * duration_s / 86400.0
+    return float(np.sum(n_rev + 1.0))
 
 
 def memory_limit() -> int:
@@ -397,15 +412,19 @@ def memory_limit() -> int:
     return min(MAX_IN_MEMORY_BYTES, int(0.75 * phys))
 
 
-def check_memory(n_sat, n_time, mode="timeseries", workers=1):
+def check_memory(n_sat, n_time, mode="timeseries", workers=1, orbit_rows=0):
     """Refuse (``ValueError``) a run expected to need more than :func:`memory_limit`."""
-    need, limit = memory_needed(n_sat, n_time, mode, workers), memory_limit()
+    need = memory_needed(n_sat, n_time, mode, workers, orbit_rows)
+    limit = memory_limit()
     if need > limit:
+        rows = 0 if mode == "geometry" else orbit_rows * BYTES_PER_ORBIT_ROW
         what = "the time series of " if mode in ("timeseries", "geometry") else "a run of "
+        advice = (f"its per-orbit table alone ({orbit_rows:,.0f} rows, about "
+                  f"{rows / 2**30:,.1f} GiB) is most of it: run fewer satellites or a "
+                  "shorter span at a time" if rows > need / 2 else _ADVICE[mode])
         raise ValueError(
             f"{what}{n_sat:,} satellites x {n_time:,} steps needs about "
-            f"{need / 2**30:,.1f} GiB of memory (limit {limit / 2**30:,.3g} GiB); "
-            f"{_ADVICE[mode]}")
+            f"{need / 2**30:,.1f} GiB of memory (limit {limit / 2**30:,.3g} GiB); {advice}")
 
 
 class NonFiniteError(ValueError):
