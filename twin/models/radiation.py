@@ -152,15 +152,20 @@ def _proton_range_al():
     return _csda_range_table(proton_stopping_mev_cm2_g, "Al")
 
 
+def _range(table, energy_mev):
+    """CSDA range [g/cm^2] from a (energies, ranges) table, interpolated in log E."""
+    e, r = table
+    return np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r)
+
+
 def proton_range_g_cm2(energy_mev):
     """CSDA range of protons in aluminium [g/cm^2]: integral of 1 / S from 0 to E."""
-    e, r = _proton_range_al()
-    return np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r)
+    return _range(_proton_range_al(), energy_mev)
 
 
 def _exit_energy(table, energy_mev, areal_density_g_cm2):
     e, r = table
-    rem = np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r) - areal_density_g_cm2
+    rem = _range(table, energy_mev) - areal_density_g_cm2
     out = np.exp(np.interp(np.maximum(rem, r[0]), r, np.log(e)))
     return np.where(rem > r[0], out, 0.0)
 
@@ -178,8 +183,7 @@ def _electron_range_al():
 
 def electron_range_g_cm2(energy_mev):
     """CSDA range of electrons in aluminium [g/cm^2] (within 2 % of NIST ESTAR at 0.1-5 MeV)."""
-    e, r = _electron_range_al()
-    return np.interp(np.log(np.asarray(energy_mev, float)), np.log(e), r)
+    return _range(_electron_range_al(), energy_mev)
 
 
 def electron_exit_energy_mev(energy_mev, areal_density_g_cm2):

@@ -391,8 +391,13 @@ def memory_needed(n_sat, n_time, mode, workers=1, orbit_rows=0):
     kept, chunk = MODE_BYTES[mode]
     size = pool.chunk_bounds(max(n_sat, 1), n_time, None, workers)[0]
     in_flight = min(n_sat, (size[1] - size[0]) * max(workers, 1))
-    rows = 0 if mode == "geometry" else orbit_rows * BYTES_PER_ORBIT_ROW
-    return n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight) + rows
+    return (n_time * (BYTES_PER_STEP + kept * n_sat + chunk * in_flight)
+            + _orbit_table_bytes(mode, orbit_rows))
+
+
+def _orbit_table_bytes(mode, orbit_rows):
+    """Peak bytes of the per-orbit table (geometry runs have none)."""
+    return 0 if mode == "geometry" else orbit_rows * BYTES_PER_ORBIT_ROW
 
 
 def expected_orbit_rows(elements, duration_s) -> float:
@@ -417,7 +422,7 @@ def check_memory(n_sat, n_time, mode="timeseries", workers=1, orbit_rows=0):
     need = memory_needed(n_sat, n_time, mode, workers, orbit_rows)
     limit = memory_limit()
     if need > limit:
-        rows = 0 if mode == "geometry" else orbit_rows * BYTES_PER_ORBIT_ROW
+        rows = _orbit_table_bytes(mode, orbit_rows)
         what = "the time series of " if mode in ("timeseries", "geometry") else "a run of "
         advice = (f"its per-orbit table alone ({orbit_rows:,.0f} rows, about "
                   f"{rows / 2**30:,.1f} GiB) is most of it: run fewer satellites or a "

@@ -212,12 +212,12 @@ class DecisionModel:
         """Orbit / ground cost per GB300-eq-year for arrays of assumption values."""
         return self.costs(values)["ratio"]
 
-    def breakeven_value(self, name, fixed=None):
+    def breakeven_value(self, name, fixed=None, bounds=None):
         """The value of assumption ``name`` at which orbit costs what the ground does, all
-        others at base (or at ``fixed``); None when there is none in its domain.  The root
-        nearest the base value is taken when there are several."""
+        others at base (or at ``fixed``); None when there is none in its domain (or within
+        ``bounds``).  The root nearest the base value is taken when there are several."""
         a = self.assumptions[name]
-        lo, hi = a.domain
+        lo, hi = a.domain if bounds is None else bounds
         if name == "lifetime_years":
             hi = min(hi, float(self.run_years))
         grid = _search_grid(lo, hi, a.base)
@@ -362,12 +362,8 @@ class Decision:
             hit = r <= 1.0
             value = fav
             if hit:
-                lo, hi = sorted((a.base, fav))
-
-                def g(x, name=a.name):
-                    return float(self.model.ratio({**fixed, name: np.array([x])})[0]) - 1.0
-                value = float(optimize.brentq(g, lo, hi, rtol=1e-10)) if g(lo) * g(hi) < 0 \
-                    else fav
+                be = self.model.breakeven_value(a.name, fixed, bounds=sorted((a.base, fav)))
+                value = fav if be is None else be
                 r = 1.0
             rows.append({"step": len(rows) + 1, "assumption": a.name, "base": a.base,
                          "value": value, "unit": a.unit, "ratio": r, "breakeven": hit})
