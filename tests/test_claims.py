@@ -270,6 +270,10 @@ def test_cost_model_validation():
 def test_claim_inputs_validation():
     with pytest.raises(ValueError, match="days"):
         ClaimInputs(days=0)
+    with pytest.raises(TypeError, match="ClaimInputs.cost_ground must be a GroundDataCenter"):
+        ClaimInputs(cost_ground={"pue": 1.2})
+    with pytest.raises(TypeError, match="ClaimInputs.cost must be a CostModel, got dict"):
+        ClaimInputs(cost={"launch_usd_per_kg": 100})
     with pytest.raises(TypeError, match="quick"):
         ClaimInputs(quick="yes")
     with pytest.raises(ValueError, match="altitude_km"):

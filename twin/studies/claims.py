@@ -117,6 +117,14 @@ class ClaimInputs:
                              "more altitudes [km]")
         for h in self.altitudes_km:
             check_altitude_km(h, "ClaimInputs.altitudes_km")
+        for name, cls, optional in (("datacenter", ground.GroundDataCenter, True),
+                                    ("cost_ground", ground.GroundDataCenter, True),
+                                    ("cost", economics.CostModel, False),
+                                    ("mass", economics.MassModel, False)):
+            v = getattr(self, name)
+            if not (isinstance(v, cls) or (optional and v is None)):
+                raise TypeError(f"ClaimInputs.{name} must be a {cls.__name__}"
+                                f"{' or None' if optional else ''}, got {type(v).__name__}")
 
 
 def _verdict(ratio, tolerance=0.15, band=0.0):
